@@ -1,0 +1,110 @@
+"""The ``gan-bench`` command. Every error a user can cause is one line on stderr and exit 2."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from gan_bench.errors import GanBenchError
+
+DEFAULT_RESULTS = Path("results")
+
+
+def cmd_run(args) -> None:
+    import torch
+
+    from gan_bench.config import load_suite
+    from gan_bench.figures import write_figures
+    from gan_bench.leaderboard import write_leaderboard
+    from gan_bench.seeding import resolve_device
+    from gan_bench.suite import run_suite
+
+    suite = load_suite(args.suite)
+    device = resolve_device(args.device)
+    if args.threads is not None:
+        if args.threads < 1:
+            raise GanBenchError(f"--threads must be >= 1, got {args.threads}")
+        torch.set_num_threads(args.threads)
+    if args.seeds is not None and args.seeds < 1:
+        raise GanBenchError(f"--seeds must be >= 1, got {args.seeds}")
+    results_dir = run_suite(suite, args.results, device, args.seeds,
+                            log=lambda m: print(m, file=sys.stderr))
+    write_leaderboard(results_dir)
+    write_figures(results_dir)
+    print(f"leaderboard: {results_dir / 'leaderboard.md'}")
+
+
+def cmd_modes(args) -> None:
+    from gan_bench import registry
+    from gan_bench.samples_io import load_samples
+
+    dataset = registry.get_dataset(args.dataset)()
+    samples = load_samples(args.samples, dataset.shape)
+    _emit(registry.get_metric("modes")(dataset, samples) | {"n_samples": samples.shape[0]},
+          args.json)
+
+
+def cmd_leaderboard(args) -> None:
+    from gan_bench.leaderboard import write_leaderboard
+
+    folders = [args.results / args.suite] if args.suite else sorted(
+        p.parent for p in args.results.glob("*/runs.jsonl"))
+    if not folders or not (folders[0] / "runs.jsonl").exists():
+        raise GanBenchError(f"no runs recorded under {args.results}"
+                            + (f" for suite {args.suite!r}" if args.suite else ""))
+    for folder in folders:
+        write_leaderboard(folder)
+        print((folder / "leaderboard.md").read_text())
+
+
+def _emit(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, sort_keys=True))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gan-bench", description="Benchmark and evaluation suite for GANs.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run a benchmark suite (resumes by default)")
+    run.add_argument("suite", help="a suite name under benchmarks/suites/ or a path to a .toml")
+    run.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
+                     help="results root; the suite writes to RESULTS/SUITE (default: results)")
+    run.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])
+    run.add_argument("--seeds", type=int, default=None, help="number of seeds (overrides the suite)")
+    run.add_argument("--threads", type=int, default=None,
+                     help="CPU threads for torch (default: torch's choice)")
+    run.set_defaults(handler=cmd_run)
+
+    modes = commands.add_parser("modes", help="mode coverage of a samples file")
+    modes.add_argument("--samples", type=Path, required=True, help=".npy or .npz samples file")
+    modes.add_argument("--dataset", required=True, help="ring8 or grid25")
+    modes.add_argument("--json", action="store_true", help="print one JSON object")
+    modes.set_defaults(handler=cmd_modes)
+
+    board = commands.add_parser("leaderboard", help="rebuild and print leaderboards as Markdown")
+    board.add_argument("suite", nargs="?", help="one suite (default: every suite under --results)")
+    board.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
+    board.set_defaults(handler=cmd_leaderboard)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except GanBenchError as error:
+        print(f"gan-bench: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("gan-bench: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Typed suite configuration read from TOML; unknown or mistyped keys are errors naming the file.
+
+A suite file looks like::
+
+    [suite]
+    description = "..."
+    seeds = 3
+    metrics = ["modes"]
+
+    [train]
+    steps = 5000
+
+    [[models]]
+    name = "gan-nonsaturating"      # the leaderboard row
+    model = "gan-mlp"               # a registered model
+    options = { generator_loss = "nonsaturating" }
+
+    [[datasets]]
+    name = "ring8"
+"""
+
+import dataclasses
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gan_bench.errors import GanBenchError
+
+SUITES_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "suites"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    steps: int = 1000
+    batch_size: int = 100
+    warmup_steps: int = 20
+    checkpoint_every_steps: int = 500
+    log_every_steps: int = 50
+    eval_samples: int = 2500
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    name: str
+    model: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DatasetEntry:
+    name: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SuiteMeta:
+    description: str = ""
+    seeds: int = 1
+    metrics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    path: Path
+    meta: SuiteMeta
+    train: TrainConfig
+    models: tuple[ModelEntry, ...]
+    datasets: tuple[DatasetEntry, ...]
+
+
+def _type_ok(value: Any, annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if annotation is Any:
+        return True
+    if annotation is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if origin in (tuple, list):
+        (item,) = set(typing.get_args(annotation)) - {Ellipsis}
+        return isinstance(value, (list, tuple)) and all(_type_ok(v, item) for v in value)
+    if origin is dict:
+        return isinstance(value, dict)
+    if origin in (typing.Union, types.UnionType):
+        return any(_type_ok(value, a) for a in typing.get_args(annotation))
+    if origin is typing.Literal:
+        return value in typing.get_args(annotation)
+    return isinstance(value, annotation)
+
+
+def build_dataclass(cls: type, values: dict[str, Any], where: str):
+    """Build ``cls`` from ``values``, refusing unknown keys and wrong types; ``where`` names the source."""
+    if not isinstance(values, dict):
+        raise GanBenchError(f"{where}: expected a table, got {type(values).__name__}")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls) if f.init}
+    for key, value in values.items():
+        if key not in known:
+            raise GanBenchError(f"{where}: unknown key {key!r}; known: {', '.join(sorted(known))}")
+        if not _type_ok(value, hints[key]):
+            raise GanBenchError(
+                f"{where}: key {key!r} must be {_type_name(hints[key])}, got {value!r}"
+            )
+    converted = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    try:
+        return cls(**converted)
+    except TypeError as error:
+        raise GanBenchError(f"{where}: {error}") from None
+    except ValueError as error:
+        raise GanBenchError(f"{where}: {error}") from None
+
+
+def _type_name(annotation: Any) -> str:
+    if typing.get_origin(annotation) is typing.Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(annotation))
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def resolve_suite_path(name_or_path: str) -> Path:
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        candidate = path
+    else:
+        candidate = SUITES_DIR / f"{name_or_path}.toml"
+    if not candidate.is_file():
+        known = sorted(p.stem for p in SUITES_DIR.glob("*.toml"))
+        raise GanBenchError(f"no suite file {candidate}; built-in suites: {', '.join(known)}")
+    return candidate
+
+
+def load_suite(name_or_path: str) -> Suite:
+    path = resolve_suite_path(name_or_path)
+    where = str(path)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise GanBenchError(f"{where}: malformed TOML: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise GanBenchError(f"{where}: cannot read: {error}") from None
+    allowed = {"suite", "train", "models", "datasets"}
+    for key in raw:
+        if key not in allowed:
+            raise GanBenchError(f"{where}: unknown key {key!r}; known: {', '.join(sorted(allowed))}")
+    for key in ("models", "datasets"):
+        if not isinstance(raw.get(key), list) or not raw[key]:
+            raise GanBenchError(f"{where}: needs at least one [[{key}]] entry")
+    meta = build_dataclass(SuiteMeta, raw.get("suite", {}), f"{where} [suite]")
+    if meta.seeds < 1:
+        raise GanBenchError(f"{where} [suite]: seeds must be >= 1, got {meta.seeds}")
+    train = build_dataclass(TrainConfig, raw.get("train", {}), f"{where} [train]")
+    for key, value in dataclasses.asdict(train).items():
+        if value < 0 or (value == 0 and key != "warmup_steps"):
+            raise GanBenchError(f"{where} [train]: {key} must be positive, got {value}")
+    models = tuple(
+        build_dataclass(ModelEntry, m, f"{where} [[models]] #{i + 1}")
+        for i, m in enumerate(raw["models"])
+    )
+    datasets = tuple(
+        build_dataclass(DatasetEntry, d, f"{where} [[datasets]] #{i + 1}")
+        for i, d in enumerate(raw["datasets"])
+    )
+    suite = Suite(path.stem, path, meta, train, models, datasets)
+    _check_names(suite)
+    return suite
+
+
+def _check_names(suite: Suite) -> None:
+    """Fail before any training when a suite names a model, dataset or metric that does not exist."""
+    from gan_bench import registry
+
+    where = str(suite.path)
+    try:
+        for entry in suite.models:
+            factory = registry.get_model(entry.model)
+            build_dataclass(factory.Options, entry.options, f"model {entry.name!r} options")
+        for entry in suite.datasets:
+            factory = registry.get_dataset(entry.name)
+            build_dataclass(factory.Options, entry.options, f"dataset {entry.name!r} options")
+        for metric in suite.meta.metrics:
+            registry.get_metric(metric)
+    except GanBenchError as error:
+        raise GanBenchError(f"{where}: {error}") from None
+    names = [m.name for m in suite.models]
+    if len(set(names)) != len(names):
+        raise GanBenchError(f"{where}: model names must be unique, got {names}")

@@ -1,0 +1,88 @@
+"""Figures for a suite's results folder: samples over the true modes, and training curves."""
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from gan_bench import registry  # noqa: E402
+from gan_bench.records import read_records  # noqa: E402
+from gan_bench.suite import SAMPLES_DIR  # noqa: E402
+
+FIGURES_DIR = "figures"
+
+
+def _first_seed_runs(records: list[dict]) -> dict[tuple[str, str], dict]:
+    """The lowest-seed finished run of each (model, dataset)."""
+    chosen: dict[tuple[str, str], dict] = {}
+    for record in sorted(records, key=lambda r: r["config"]["seed"]):
+        key = (record["config"]["model_name"], record["config"]["dataset"])
+        chosen.setdefault(key, record)
+    return chosen
+
+
+def plot_mixture_samples(results_dir: Path, records: list[dict]) -> Path | None:
+    runs = {k: r for k, r in _first_seed_runs(records).items()
+            if (results_dir / SAMPLES_DIR / f"{r['run_id']}.npy").exists()}
+    if not runs:
+        return None
+    models = sorted({m for m, _ in runs})
+    datasets = sorted({d for _, d in runs})
+    fig, axes = plt.subplots(len(datasets), len(models), squeeze=False,
+                             figsize=(3.2 * len(models), 3.2 * len(datasets)))
+    for i, dataset_name in enumerate(datasets):
+        dataset = registry.get_dataset(dataset_name)()
+        for j, model in enumerate(models):
+            ax = axes[i, j]
+            record = runs.get((model, dataset_name))
+            if record is not None:
+                points = np.load(results_dir / SAMPLES_DIR / f"{record['run_id']}.npy")
+                ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.4, label="samples")
+            means = dataset.means.numpy()
+            ax.scatter(means[:, 0], means[:, 1], s=30, marker="x", c="red", label="true modes")
+            span = np.abs(means).max() * 1.4
+            ax.set_xlim(-span, span)
+            ax.set_ylim(-span, span)
+            ax.set_aspect("equal")
+            ax.set_title(f"{model} / {dataset_name}", fontsize=9)
+    fig.tight_layout()
+    return _save(fig, results_dir, "samples.png")
+
+
+def plot_loss_curves(results_dir: Path, records: list[dict]) -> Path | None:
+    runs = {k: r for k, r in _first_seed_runs(records).items() if r.get("history")}
+    if not runs:
+        return None
+    keys = sorted(runs)
+    fig, axes = plt.subplots(1, len(keys), squeeze=False, figsize=(3.6 * len(keys), 3.0))
+    for ax, key in zip(axes[0], keys):
+        history = runs[key]["history"]
+        steps = [h["step"] for h in history]
+        for name in history[0]:
+            if name.endswith("loss") or name in ("loss", "value_nats"):
+                ax.plot(steps, [h.get(name) for h in history], label=name, lw=1)
+        if "value_nats" in history[0]:
+            ax.axhline(-np.log(4), color="grey", ls=":", lw=1, label="-log 4")
+        ax.set_title(f"{key[0]} / {key[1]}", fontsize=9)
+        ax.set_xlabel("step")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return _save(fig, results_dir, "loss_curves.png")
+
+
+def _save(fig, results_dir: Path, name: str) -> Path:
+    folder = results_dir / FIGURES_DIR
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def write_figures(results_dir: Path) -> list[Path]:
+    records = [r for r in read_records(results_dir) if r["status"] == "finished"]
+    made = [plot_mixture_samples(results_dir, records), plot_loss_curves(results_dir, records)]
+    return [p for p in made if p is not None]

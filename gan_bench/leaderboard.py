@@ -1,0 +1,91 @@
+"""Leaderboards rebuilt from runs.jsonl with pandas: one row per model x dataset.
+
+Every metric and throughput figure is reported as mean and std over the finished (non-diverged)
+runs, beside the number of runs and of diverged runs and the configuration that produced them.
+"""
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from gan_bench.atomic_files import atomic_write_bytes
+from gan_bench.records import read_records
+
+GROUP_KEYS = ["model", "dataset"]
+TIMING_COLUMNS = ["samples_per_s", "steps_per_s"]
+
+
+def _float(value):
+    if isinstance(value, str) and value in ("inf", "-inf"):
+        return float(value)
+    return math.nan if value is None else value
+
+
+def runs_table(records: list[dict]) -> pd.DataFrame:
+    """One row per run: identity, status, every metric, throughput and the flattened config."""
+    rows = []
+    for record in records:
+        config = record["config"]
+        row = {"model": config["model_name"], "dataset": config["dataset"], "seed": config["seed"],
+               "status": record["status"], "steps": record["steps"],
+               "diverged_at_step": record.get("diverged_at_step")}
+        row.update({k: _float(v) for k, v in record["metrics"].items()})
+        row.update({k: _float(record["timing"].get(k)) for k in TIMING_COLUMNS})
+        row["git_commit"] = record.get("git_commit")
+        row.update({f"model_options.{k}": v for k, v in config["model_options"].items()})
+        row.update({f"train.{k}": v for k, v in config["train"].items()})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def metric_columns(records: list[dict]) -> list[str]:
+    names: dict[str, None] = {}
+    for record in records:
+        names.update(dict.fromkeys(record["metrics"]))
+    return list(names)
+
+
+def leaderboard_table(records: list[dict]) -> pd.DataFrame:
+    runs = runs_table(records)
+    values = metric_columns(records) + TIMING_COLUMNS
+    finished = runs[runs["status"] == "finished"]
+    stats = finished.groupby(GROUP_KEYS, sort=False)[values].agg(["mean", "std"])
+    stats.columns = [f"{name}_{stat}" for name, stat in stats.columns]
+    counts = runs.groupby(GROUP_KEYS, sort=False).agg(
+        runs=("seed", "size"), diverged=("status", lambda s: int((s == "diverged").sum())),
+        steps=("train.steps", "first"), git_commit=("git_commit", "first"))
+    table = counts.join(stats, how="left").reset_index()
+    return table
+
+
+def markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
+    shown = table[GROUP_KEYS + ["runs", "diverged", "steps"]].copy()
+    for name in value_names:
+        shown[name] = [_mean_std(m, s) for m, s in zip(table[f"{name}_mean"], table[f"{name}_std"])]
+    return shown.to_markdown(index=False)
+
+
+def _mean_std(mean: float, std: float) -> str:
+    if pd.isna(mean):
+        return "n/a"
+    if pd.isna(std):
+        return f"{mean:.4g}"
+    return f"{mean:.4g} ± {std:.2g}"
+
+
+def write_leaderboard(results_dir: Path) -> pd.DataFrame:
+    """Rebuild leaderboard.csv, leaderboard.md and runs.csv in ``results_dir`` from its records."""
+    results_dir = Path(results_dir)
+    records = read_records(results_dir)
+    if not records:
+        return pd.DataFrame()
+    table = leaderboard_table(records)
+    atomic_write_bytes(results_dir / "leaderboard.csv", table.to_csv(index=False).encode())
+    atomic_write_bytes(results_dir / "runs.csv", runs_table(records).to_csv(index=False).encode())
+    markdown = (f"# Leaderboard: {results_dir.name}\n\n"
+                "Mean ± std over seeds of finished runs; throughput in samples/s and steps/s "
+                "after warm-up. Generated from runs.jsonl by `gan-bench leaderboard`.\n\n"
+                + markdown_table(table, metric_columns(records) + TIMING_COLUMNS) + "\n")
+    atomic_write_bytes(results_dir / "leaderboard.md", markdown.encode())
+    return table

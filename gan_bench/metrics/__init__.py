@@ -1,0 +1,3 @@
+"""Metrics; each module registers the metrics it provides at import."""
+
+from gan_bench.metrics import modes  # noqa: F401

@@ -1,0 +1,62 @@
+"""results/SUITE/runs.jsonl: one JSON line per finished run, never partial, never duplicated.
+
+Appending rewrites the whole file atomically (see atomic_files) under an exclusive lock, after
+checking that the run is not already recorded. A SIGKILL at any moment therefore leaves the old
+file or the old file plus one complete line.
+"""
+
+import fcntl
+import json
+import math
+from contextlib import contextmanager
+from pathlib import Path
+
+from gan_bench.atomic_files import atomic_write_bytes
+from gan_bench.errors import GanBenchError
+
+RUNS_FILE = "runs.jsonl"
+
+
+def _jsonable(value):
+    """JSON has no NaN or infinity: store them as null / the strings 'inf' and '-inf'."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def read_records(results_dir: Path) -> list[dict]:
+    path = Path(results_dir) / RUNS_FILE
+    if not path.exists():
+        return []
+    records = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as error:
+            raise GanBenchError(f"{path}:{number}: corrupt record: {error}") from None
+    return records
+
+
+@contextmanager
+def _locked(results_dir: Path):
+    with open(Path(results_dir) / ".runs.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def append_record(results_dir: Path, record: dict) -> bool:
+    """Append ``record`` unless its run_id is already there; returns whether it was written."""
+    path = Path(results_dir) / RUNS_FILE
+    line = json.dumps(_jsonable(record), sort_keys=True, allow_nan=False)
+    with _locked(results_dir):
+        existing = path.read_bytes() if path.exists() else b""
+        if any(r["run_id"] == record["run_id"] for r in read_records(results_dir)):
+            return False
+        if existing and not existing.endswith(b"\n"):
+            existing += b"\n"
+        atomic_write_bytes(path, existing + line.encode() + b"\n")
+    return True

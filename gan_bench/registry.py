@@ -1,0 +1,62 @@
+"""Name -> factory registries for models and datasets; built-ins register themselves at import.
+
+Lookups go through :func:`get`, which names the known entries when a name is unknown, so a
+mistyped suite entry fails with a one-line error instead of a KeyError deep in a run.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from gan_bench.errors import GanBenchError
+
+MODELS: dict[str, Callable[..., Any]] = {}
+DATASETS: dict[str, Callable[..., Any]] = {}
+METRICS: dict[str, Callable[..., Any]] = {}
+
+
+def _register(table: dict[str, Callable[..., Any]], kind: str, name: str, factory: Callable[..., Any]):
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"{kind} name must be a non-empty string, got {name!r}")
+    if not callable(factory):
+        raise TypeError(f"{kind} factory for {name!r} must be callable")
+    if name in table:
+        raise ValueError(f"{kind} {name!r} is already registered")
+    table[name] = factory
+
+
+def register_model(name: str, factory: Callable[..., Any]) -> None:
+    _register(MODELS, "model", name, factory)
+
+
+def register_dataset(name: str, factory: Callable[..., Any]) -> None:
+    _register(DATASETS, "dataset", name, factory)
+
+
+def register_metric(name: str, function: Callable[..., Any]) -> None:
+    _register(METRICS, "metric", name, function)
+
+
+def get(table: dict[str, Callable[..., Any]], kind: str, name: str) -> Callable[..., Any]:
+    _load_builtins()
+    if name not in table:
+        raise GanBenchError(f"unknown {kind} {name!r}; known: {', '.join(sorted(table))}")
+    return table[name]
+
+
+def get_model(name: str) -> Callable[..., Any]:
+    return get(MODELS, "model", name)
+
+
+def get_dataset(name: str) -> Callable[..., Any]:
+    return get(DATASETS, "dataset", name)
+
+
+def get_metric(name: str) -> Callable[..., Any]:
+    return get(METRICS, "metric", name)
+
+
+def _load_builtins() -> None:
+    # Imported lazily: the built-ins import torch, which the CLI's --help should not wait for.
+    import baselines  # noqa: F401
+    import gan_bench.data  # noqa: F401
+    import gan_bench.metrics  # noqa: F401

@@ -1,0 +1,42 @@
+"""Seeding and device choice for repeatable runs."""
+
+import random
+
+import numpy as np
+import torch
+
+from gan_bench.errors import GanBenchError
+
+
+def seed_everything(seed: int) -> None:
+    """Seed python, numpy and torch (all devices) so a CPU run repeats bit for bit."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def rng_state() -> dict:
+    state = {"python": random.getstate(), "numpy": np.random.get_state(),
+             "torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def load_rng_state(state: dict) -> None:
+    random.setstate(state["python"])
+    np.random.set_state(state["numpy"])
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` is CUDA when present, else CPU; asking for CUDA without it is an error."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise GanBenchError("--device cuda requested but torch sees no CUDA device")
+    if name not in ("cpu", "cuda"):
+        raise GanBenchError(f"unknown device {name!r}; use cpu, cuda or auto")
+    return torch.device(name)

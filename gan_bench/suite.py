@@ -1,0 +1,149 @@
+"""Expand a suite into runs (model x dataset x seed), run the unfinished ones, record each.
+
+A run's record is appended only when it is complete; a run interrupted part-way resumes from its
+last checkpoint on the next invocation; finished runs are skipped. A diverged run is recorded as
+such and the suite carries on.
+"""
+
+import dataclasses
+import os
+import shlex
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from gan_bench import registry
+from gan_bench.config import DatasetEntry, ModelEntry, Suite, build_dataclass
+from gan_bench.errors import GanBenchError
+from gan_bench.provenance import git_commit, hardware, library_versions
+from gan_bench.records import append_record, read_records
+from gan_bench.seeding import seed_everything
+from gan_bench.training import ConfigDriftError, Trainer, config_differences
+
+CHECKPOINTS_DIR = "checkpoints"
+SAMPLES_DIR = "samples"
+MAX_SAVED_SAMPLE_VALUES = 100_000  # keep the samples of low-dimensional runs next to the record
+
+
+@dataclass(frozen=True)
+class Job:
+    suite: Suite
+    model: ModelEntry
+    dataset: DatasetEntry
+    seed: int
+
+    @property
+    def run_id(self) -> str:
+        return f"{self.model.name}__{self.dataset.name}__seed{self.seed}"
+
+    def config(self) -> dict:
+        """The full configuration, defaults filled in: the drift guard and the record's config."""
+        model_options = build_dataclass(registry.get_model(self.model.model).Options,
+                                        self.model.options, self.model.name)
+        dataset_options = build_dataclass(registry.get_dataset(self.dataset.name).Options,
+                                          self.dataset.options, self.dataset.name)
+        return {
+            "suite": self.suite.name,
+            "model_name": self.model.name,
+            "model": self.model.model,
+            "model_options": dataclasses.asdict(model_options),
+            "dataset": self.dataset.name,
+            "dataset_options": dataclasses.asdict(dataset_options),
+            "train": dataclasses.asdict(self.suite.train),
+            "metrics": list(self.suite.meta.metrics),
+            "seed": self.seed,
+        }
+
+
+def expand_jobs(suite: Suite, seeds: int | None = None) -> list[Job]:
+    n_seeds = suite.meta.seeds if seeds is None else seeds
+    return [Job(suite, m, d, s) for d in suite.datasets for m in suite.models for s in range(n_seeds)]
+
+
+def ensure_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise GanBenchError(f"results folder {folder} is not writable: {error.strerror}") from None
+
+
+def evaluate(dataset, samples: torch.Tensor, metric_names) -> dict[str, float]:
+    metrics = {}
+    for name in metric_names:
+        metrics.update(registry.get_metric(name)(dataset, samples))
+    return metrics
+
+
+def run_job(job: Job, results_dir: Path, device: torch.device) -> dict:
+    config = job.config()
+    seed_everything(job.seed)
+    dataset_factory = registry.get_dataset(job.dataset.name)
+    dataset = dataset_factory(build_dataclass(dataset_factory.Options, job.dataset.options, ""))
+    model_factory = registry.get_model(job.model.model)
+    model = model_factory(build_dataclass(model_factory.Options, job.model.options, ""),
+                          dataset, device)
+    trainer = Trainer(model, dataset, job.suite.train, job.seed, device,
+                      results_dir / CHECKPOINTS_DIR / f"{job.run_id}.pt", config,
+                      description=job.run_id)
+    result = trainer.fit()
+    metrics: dict[str, float] = {}
+    if result.status == "finished":
+        torch.manual_seed(job.seed)  # evaluation samples do not depend on where training resumed
+        samples = model.sample(job.suite.train.eval_samples)
+        metrics = evaluate(dataset, samples, job.suite.meta.metrics)
+        if samples.numel() <= MAX_SAVED_SAMPLE_VALUES:
+            (results_dir / SAMPLES_DIR).mkdir(exist_ok=True)
+            np.save(results_dir / SAMPLES_DIR / f"{job.run_id}.npy", samples.cpu().numpy())
+    return {
+        "run_id": job.run_id,
+        "status": result.status,
+        "diverged_at_step": result.diverged_at_step,
+        "steps": result.steps_done,
+        "train_seconds": result.train_seconds,
+        "metrics": metrics,
+        "timing": result.timing,
+        "history": result.history,
+        "config": config,
+        "hardware": hardware(device),
+        "libraries": library_versions(),
+        **git_commit(),
+        "command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int | None = None,
+              log=print) -> Path:
+    """Run every unfinished job of ``suite``; returns the suite's results folder."""
+    results_dir = Path(results_root) / suite.name
+    ensure_writable(results_dir)
+    done = {r["run_id"]: r for r in read_records(results_dir)}
+    jobs = expand_jobs(suite, seeds)
+    for number, job in enumerate(jobs, start=1):
+        previous = done.get(job.run_id)
+        if previous is not None:
+            diffs = config_differences(previous["config"], job.config())
+            if diffs:
+                raise ConfigDriftError(f"{results_dir}: recorded run {job.run_id} has a different "
+                                       f"config ({'; '.join(diffs)}); use another --results folder")
+            log(f"[{number}/{len(jobs)}] {job.run_id}: already recorded, skipped")
+            continue
+        started = time.perf_counter()
+        record = run_job(job, results_dir, device)
+        append_record(results_dir, record)
+        log(f"[{number}/{len(jobs)}] {job.run_id}: {record['status']} in "
+            f"{time.perf_counter() - started:.1f} s {_brief(record['metrics'])}")
+    return results_dir
+
+
+def _brief(metrics: dict) -> str:
+    return " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                    for k, v in metrics.items())

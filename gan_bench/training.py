@@ -1,0 +1,140 @@
+"""The model-agnostic training loop: seeding, device, checkpoints, resume, divergence, timing.
+
+Batches come from ``dataset.train_batch(step, batch_size, seed)``, a pure function of its
+arguments, and the checkpoint holds the model, optimiser and global RNG states, so a run that is
+killed and resumed from its last checkpoint follows the same trajectory as one that was not.
+"""
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from tqdm import tqdm
+
+from gan_bench.atomic_files import atomic_torch_save
+from gan_bench.config import TrainConfig
+from gan_bench.errors import GanBenchError
+from gan_bench.seeding import load_rng_state, rng_state
+from gan_bench.timing import PhaseTimer
+
+
+@dataclass
+class TrainResult:
+    status: str  # "finished" or "diverged"
+    steps_done: int
+    diverged_at_step: int | None
+    train_seconds: float
+    timing: dict
+    history: list[dict] = field(default_factory=list)
+
+
+class ConfigDriftError(GanBenchError):
+    pass
+
+
+def config_differences(saved: dict, requested: dict, prefix: str = "") -> list[str]:
+    """Dotted keys whose values differ between two nested config dicts."""
+    keys = sorted(set(saved) | set(requested))
+    diffs = []
+    for key in keys:
+        a, b = saved.get(key), requested.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            diffs += config_differences(a, b, f"{prefix}{key}.")
+        elif a != b:
+            diffs.append(f"{prefix}{key}: saved {a!r}, requested {b!r}")
+    return diffs
+
+
+class Trainer:
+    def __init__(self, model, dataset, train: TrainConfig, seed: int, device: torch.device,
+                 checkpoint_path: Path, config: dict, description: str = "train",
+                 eval_hook=None):
+        """``config`` is the full run configuration, stored in checkpoints as the drift guard.
+        ``eval_hook(model, step) -> dict`` if given runs every ``log_every_steps`` steps."""
+        self.model = model
+        self.dataset = dataset
+        self.train = train
+        self.seed = seed
+        self.device = device
+        self.checkpoint_path = Path(checkpoint_path)
+        self.config = config
+        self.description = description
+        self.eval_hook = eval_hook
+        self.timer = PhaseTimer(device, train.warmup_steps)
+        model.timer = self.timer
+        self.history: list[dict] = []
+        self.step = 0
+        self.train_seconds = 0.0
+
+    @property
+    def samples_per_step(self) -> int:
+        return self.train.batch_size * self.model.real_batches_per_step
+
+    def _save(self, status: str, diverged_at_step: int | None = None) -> None:
+        atomic_torch_save(self.checkpoint_path, {
+            "config": self.config, "step": self.step, "status": status,
+            "diverged_at_step": diverged_at_step, "model": self.model.checkpoint_state(),
+            "rng": rng_state(), "history": self.history, "timer": self.timer.state_dict(),
+            "train_seconds": self.train_seconds,
+        })
+
+    def _resume(self) -> dict | None:
+        if not self.checkpoint_path.exists():
+            return None
+        try:
+            state = torch.load(self.checkpoint_path, map_location=self.device, weights_only=False)
+        except Exception as error:  # a checkpoint is written atomically; this is real corruption
+            raise GanBenchError(f"cannot read checkpoint {self.checkpoint_path}: {error}") from None
+        diffs = config_differences(state["config"], self.config)
+        if diffs:
+            raise ConfigDriftError(
+                f"refusing to resume {self.checkpoint_path}: saved config differs ({'; '.join(diffs)});"
+                " delete the checkpoint to start afresh")
+        self.model.load_checkpoint_state(state["model"])
+        load_rng_state(state["rng"])
+        self.timer.load_state_dict(state["timer"])
+        self.history = state["history"]
+        self.step = state["step"]
+        self.train_seconds = state["train_seconds"]
+        return state
+
+    def _result(self, status: str, diverged_at_step: int | None) -> TrainResult:
+        return TrainResult(status, self.step, diverged_at_step, self.train_seconds,
+                           self.timer.summary(self.samples_per_step), self.history)
+
+    def fit(self) -> TrainResult:
+        state = self._resume()
+        if state is not None and state["status"] != "running":
+            return self._result(state["status"], state["diverged_at_step"])
+        self.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
+        train = self.train
+        bar = tqdm(total=train.steps, initial=self.step, desc=self.description, leave=False,
+                   disable=None, dynamic_ncols=True)
+        try:
+            while self.step < train.steps:
+                started = time.perf_counter()
+                with self.timer.step():
+                    with self.timer.phase("data"):
+                        batch = self.dataset.train_batch(
+                            self.step, self.samples_per_step, self.seed).to(self.device)
+                    losses = self.model.train_step(batch)
+                self.train_seconds += time.perf_counter() - started
+                if not all(math.isfinite(v) for v in losses.values()):
+                    self._save("diverged", diverged_at_step=self.step)
+                    return self._result("diverged", self.step)
+                self.step += 1
+                bar.update(1)
+                if self.step % train.log_every_steps == 0 or self.step == train.steps:
+                    entry = {"step": self.step, **losses}
+                    if self.eval_hook is not None:
+                        entry.update(self.eval_hook(self.model, self.step))
+                    self.history.append(entry)
+                    bar.set_postfix({k: f"{v:.3g}" for k, v in losses.items()}, refresh=False)
+                if self.step % train.checkpoint_every_steps == 0 and self.step < train.steps:
+                    self._save("running")
+        finally:
+            bar.close()
+        self._save("finished")
+        return self._result("finished", None)
