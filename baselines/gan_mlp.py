@@ -3,7 +3,8 @@
 z ~ N(0, I) in ``noise_dim`` dimensions; generator: 4 hidden layers of 400 units, each Linear ->
 BatchNorm -> ReLU, then a linear output; discriminator: 3 maxout layers of 200 units x 5 pieces,
 then a linear output (a logit). Weights N(0, 0.02), biases 0; Adam(lr 1e-4, beta1 0.8); k
-discriminator updates per generator update, each on its own real batch and fresh noise.\nDiscriminator weights get no gradient in the generator step.
+discriminator updates per generator update, each on its own real batch and fresh noise.
+Discriminator weights get no gradient in the generator step.
 Samples are drawn with batch norm in eval mode (running statistics), so a sample does not depend
 on the other samples drawn with it.
 """

@@ -2,15 +2,12 @@
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from gan_bench import registry  # noqa: E402
-from gan_bench.records import read_records  # noqa: E402
-from gan_bench.suite import SAMPLES_DIR  # noqa: E402
+from gan_bench import registry
+from gan_bench.records import read_records
+from gan_bench.suite import SAMPLES_DIR
 
 FIGURES_DIR = "figures"
 
@@ -58,7 +55,7 @@ def plot_loss_curves(results_dir: Path, records: list[dict]) -> Path | None:
         return None
     keys = sorted(runs)
     fig, axes = plt.subplots(1, len(keys), squeeze=False, figsize=(3.6 * len(keys), 3.0))
-    for ax, key in zip(axes[0], keys):
+    for ax, key in zip(axes[0], keys, strict=True):
         history = runs[key]["history"]
         steps = [h["step"] for h in history]
         for name in history[0]:

@@ -62,7 +62,8 @@ def leaderboard_table(records: list[dict]) -> pd.DataFrame:
 def markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
     shown = table[GROUP_KEYS + ["runs", "diverged", "steps"]].copy()
     for name in value_names:
-        shown[name] = [_mean_std(m, s) for m, s in zip(table[f"{name}_mean"], table[f"{name}_std"])]
+        pairs = zip(table[f"{name}_mean"], table[f"{name}_std"], strict=True)
+        shown[name] = [_mean_std(mean, std) for mean, std in pairs]
     return shown.to_markdown(index=False)
 
 

@@ -53,7 +53,7 @@ def git_commit() -> dict:
     def git(*args: str) -> str | None:
         try:
             result = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True,
-                                    text=True, timeout=10)
+                                    text=True, timeout=10, check=False)
         except (OSError, subprocess.TimeoutExpired):
             return None
         return result.stdout.strip() if result.returncode == 0 else None

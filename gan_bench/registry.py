@@ -58,5 +58,5 @@ def get_metric(name: str) -> Callable[..., Any]:
 def _load_builtins() -> None:
     # Imported lazily: the built-ins import torch, which the CLI's --help should not wait for.
     import baselines  # noqa: F401
-    import gan_bench.data  # noqa: F401
+    import gan_bench.data
     import gan_bench.metrics  # noqa: F401

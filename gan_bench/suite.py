@@ -11,7 +11,7 @@ import shlex
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -116,7 +116,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device) -> dict:
         "libraries": library_versions(),
         **git_commit(),
         "command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 

@@ -6,6 +6,7 @@ killed and resumed from its last checkpoint follows the same trajectory as one t
 """
 
 import math
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,8 @@ class Trainer:
             return None
         try:
             state = torch.load(self.checkpoint_path, map_location=self.device, weights_only=False)
-        except Exception as error:  # a checkpoint is written atomically; this is real corruption
+        except (OSError, RuntimeError, EOFError, pickle.UnpicklingError) as error:
+            # checkpoints are written atomically, so this is real corruption, not a torn write
             raise GanBenchError(f"cannot read checkpoint {self.checkpoint_path}: {error}") from None
         diffs = config_differences(state["config"], self.config)
         if diffs:

@@ -1,0 +1,85 @@
+import pytest
+
+from gan_bench.config import load_suite
+from gan_bench.errors import GanBenchError
+from tests.conftest import TINY_SUITE
+
+
+def write(tmp_path, text):
+    path = tmp_path / "suite.toml"
+    path.write_text(text)
+    return path
+
+
+def test_builtin_suites_load():
+    for name in ("smoke", "mog", "mog-pacgan"):
+        suite = load_suite(name)
+        assert suite.name == name and suite.models and suite.datasets
+
+
+def test_mog_suite_matches_the_issue():
+    suite = load_suite("mog")
+    assert suite.meta.seeds == 3
+    assert {m.options.get("generator_loss", "n/a") for m in suite.models} >= {"minimax",
+                                                                                "nonsaturating"}
+    assert [d.name for d in suite.datasets] == ["ring8", "grid25"]
+
+
+def test_pacgan_suite_is_full_budget():
+    suite = load_suite("mog-pacgan")
+    assert suite.train.steps * suite.train.batch_size == 400 * 100_000
+    assert suite.meta.seeds >= 3
+
+
+def test_unknown_key_names_key_and_file(tmp_path):
+    path = write(tmp_path, TINY_SUITE.replace("steps = 12", "stpes = 12"))
+    with pytest.raises(GanBenchError, match=r"suite\.toml.*\[train\].*'stpes'"):
+        load_suite(str(path))
+
+
+def test_unknown_top_level_table(tmp_path):
+    path = write(tmp_path, TINY_SUITE + "\n[extra]\nx = 1\n")
+    with pytest.raises(GanBenchError, match="unknown key 'extra'"):
+        load_suite(str(path))
+
+
+def test_wrong_type_is_an_error(tmp_path):
+    path = write(tmp_path, TINY_SUITE.replace("steps = 12", 'steps = "many"'))
+    with pytest.raises(GanBenchError, match="'steps' must be int"):
+        load_suite(str(path))
+
+
+def test_malformed_toml(tmp_path):
+    path = write(tmp_path, TINY_SUITE.replace("[train]", "[train"))
+    with pytest.raises(GanBenchError, match="malformed TOML"):
+        load_suite(str(path))
+
+
+def test_unknown_model_and_dataset(tmp_path):
+    with pytest.raises(GanBenchError, match="unknown model 'gan-mpl'.*known: .*gan-mlp"):
+        load_suite(str(write(tmp_path, TINY_SUITE.replace('"gan-mlp"', '"gan-mpl"'))))
+    with pytest.raises(GanBenchError, match="unknown dataset 'ring9'"):
+        load_suite(str(write(tmp_path, TINY_SUITE.replace('"ring8"', '"ring9"'))))
+
+
+def test_unknown_model_option_names_the_model(tmp_path):
+    path = write(tmp_path, TINY_SUITE.replace("hidden = 16 }", "hiden = 16 }"))
+    with pytest.raises(GanBenchError, match="model 'vae' options: unknown key 'hiden'"):
+        load_suite(str(path))
+
+
+def test_invalid_option_value(tmp_path):
+    path = write(tmp_path, TINY_SUITE.replace("generator_hidden = 16",
+                                              'generator_loss = "wasserstein"'))
+    with pytest.raises(GanBenchError, match="generator_loss.*one of 'nonsaturating', 'minimax'"):
+        load_suite(str(path))
+
+
+def test_missing_suite_lists_builtins():
+    with pytest.raises(GanBenchError, match="built-in suites: .*mog"):
+        load_suite("no-such-suite")
+
+
+def test_nonpositive_budget(tmp_path):
+    with pytest.raises(GanBenchError, match="steps must be positive"):
+        load_suite(str(write(tmp_path, TINY_SUITE.replace("steps = 12", "steps = 0"))))

@@ -1,0 +1,39 @@
+import math
+
+import numpy as np
+
+from gan_bench.leaderboard import leaderboard_table, write_leaderboard
+from gan_bench.records import append_record
+
+
+def record(model, seed, status="finished", modes=8, kl=0.1, speed=1000.0):
+    metrics = {"modes_captured": modes, "reverse_kl_nats": kl} if status == "finished" else {}
+    return {"run_id": f"{model}-{seed}", "status": status, "steps": 10,
+            "diverged_at_step": 4 if status == "diverged" else None, "metrics": metrics,
+            "timing": {"samples_per_s": speed, "steps_per_s": speed / 100},
+            "config": {"model_name": model, "dataset": "ring8", "seed": seed,
+                       "model_options": {"lr": 1e-4}, "train": {"steps": 10}},
+            "git_commit": "abc"}
+
+
+def test_mean_and_std_over_seeds_count_runs_and_divergences():
+    records = [record("gan", 0, modes=8, kl=0.1, speed=900.0),
+               record("gan", 1, modes=6, kl=0.3, speed=1100.0),
+               record("gan", 2, status="diverged"),
+               record("vae", 0, modes=3, kl=math.inf)]
+    table = leaderboard_table(records).set_index("model")
+    assert table.loc["gan", "runs"] == 3 and table.loc["gan", "diverged"] == 1
+    assert table.loc["gan", "modes_captured_mean"] == 7
+    assert np.isclose(table.loc["gan", "modes_captured_std"], np.std([8, 6], ddof=1))
+    assert np.isclose(table.loc["gan", "samples_per_s_mean"], 1000.0)
+    assert table.loc["vae", "diverged"] == 0 and np.isinf(table.loc["vae", "reverse_kl_nats_mean"])
+
+
+def test_written_markdown_has_one_row_per_model_and_dataset(tmp_path):
+    for r in [record("gan", 0), record("gan", 1), record("vae", 0)]:
+        append_record(tmp_path, r)
+    write_leaderboard(tmp_path)
+    rows = [line for line in (tmp_path / "leaderboard.md").read_text().splitlines()
+            if line.startswith(("| gan", "| vae"))]
+    assert len(rows) == 2
+    assert "8 ± 0" in rows[0]

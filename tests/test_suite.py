@@ -1,0 +1,138 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import torch
+
+from baselines.model import GenerativeModel
+from gan_bench import registry
+from gan_bench.config import load_suite
+from gan_bench.errors import GanBenchError
+from gan_bench.records import read_records
+from gan_bench.suite import expand_jobs, run_suite
+from gan_bench.training import ConfigDriftError
+from tests.conftest import TINY_SUITE
+
+CPU = torch.device("cpu")
+def QUIET(message):
+    return None
+
+
+class DivergesAtStep3(GenerativeModel):
+    @dataclass(frozen=True)
+    class Options:
+        pass
+
+    def __init__(self, options, dataset, device):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.zeros(2))
+        self.calls = 0
+
+    def train_step(self, batch):
+        self.calls += 1
+        return {"loss": float("inf") if self.calls == 4 else 1.0}
+
+    def sample(self, n):
+        return torch.zeros(n, 2)
+
+
+def test_jobs_cover_models_datasets_and_seeds(tiny_suite):
+    jobs = expand_jobs(load_suite(str(tiny_suite)))
+    assert sorted(j.run_id for j in jobs) == [
+        "gan__ring8__seed0", "gan__ring8__seed1", "vae__ring8__seed0", "vae__ring8__seed1"]
+    assert len(expand_jobs(load_suite(str(tiny_suite)), seeds=3)) == 6
+
+
+def test_suite_records_each_run_once_and_skips_finished_runs(tiny_suite, tmp_path):
+    suite = load_suite(str(tiny_suite))
+    results = run_suite(suite, tmp_path / "results", CPU, log=QUIET)
+    records = read_records(results)
+    assert len(records) == 4
+    record = records[0]
+    assert record["status"] == "finished"
+    assert set(record["metrics"]) == {"modes_captured", "high_quality_pct", "reverse_kl_nats"}
+    assert record["config"]["train"]["steps"] == 12
+    assert record["config"]["model_options"]["generator_loss"] == "nonsaturating"
+    assert record["hardware"]["cpu_model"] and record["libraries"]["torch"]
+    assert record["timing"]["samples_per_s"] > 0
+    assert "git_commit" in record and record["command"]
+    log = []
+    run_suite(suite, tmp_path / "results", CPU, log=log.append)
+    assert all("already recorded" in line for line in log)
+    assert len(read_records(results)) == 4
+
+
+def test_recorded_run_with_other_config_is_refused(tiny_suite, tmp_path):
+    run_suite(load_suite(str(tiny_suite)), tmp_path, CPU, seeds=1, log=QUIET)
+    tiny_suite.write_text(TINY_SUITE.replace("eval_samples = 200", "eval_samples = 300"))
+    with pytest.raises(ConfigDriftError, match="eval_samples: saved 200, requested 300"):
+        run_suite(load_suite(str(tiny_suite)), tmp_path, CPU, seeds=1, log=QUIET)
+
+
+def test_a_diverged_run_is_recorded_and_the_suite_continues(tmp_path, monkeypatch):
+    monkeypatch.setitem(registry.MODELS, "diverges", DivergesAtStep3)
+    path = tmp_path / "suite.toml"
+    path.write_text(TINY_SUITE.replace('model = "vae-mlp"\noptions = { hidden = 16 }',
+                                       'model = "diverges"'))
+    results = run_suite(load_suite(str(path)), tmp_path / "results", CPU, seeds=1, log=QUIET)
+    by_model = {r["config"]["model_name"]: r for r in read_records(results)}
+    assert by_model["vae"]["status"] == "diverged"
+    assert by_model["vae"]["diverged_at_step"] == 3 and by_model["vae"]["metrics"] == {}
+    assert by_model["gan"]["status"] == "finished"
+
+
+def test_unwritable_results_folder_fails_before_training(tiny_suite, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(GanBenchError, match="not writable"):
+        run_suite(load_suite(str(tiny_suite)), blocker / "results", CPU, log=QUIET)
+
+
+def _records_by_id(folder: Path) -> dict:
+    lines = (folder / "runs.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]  # every line complete and valid
+    ids = [r["run_id"] for r in records]
+    assert len(ids) == len(set(ids)), "duplicated record"
+    return {r["run_id"]: r for r in records}
+
+
+def test_sigkill_part_way_then_rerun_loses_and_duplicates_nothing(tmp_path):
+    suite = tmp_path / "killme.toml"
+    suite.write_text(TINY_SUITE.replace("steps = 12", "steps = 400")
+                     .replace("checkpoint_every_steps = 4", "checkpoint_every_steps = 40"))
+    command = [sys.executable, "-m", "gan_bench", "run", str(suite), "--device", "cpu",
+               "--threads", "1"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    killed_dir, clean_dir = tmp_path / "killed", tmp_path / "clean"
+    process = subprocess.Popen(command + ["--results", str(killed_dir)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runs = killed_dir / "killme" / "runs.jsonl"
+    checkpoints = killed_dir / "killme" / "checkpoints"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # kill while a later run is part-way through
+        recorded = runs.read_text().count("\n") if runs.exists() else 0
+        in_progress = [p for p in checkpoints.glob("*.pt")] if checkpoints.exists() else []
+        if recorded >= 1 and len(in_progress) > recorded:
+            break
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    partial = _records_by_id(killed_dir / "killme")
+    assert 1 <= len(partial) < 4
+    subprocess.run(command + ["--results", str(killed_dir)], env=env, check=True,
+                   capture_output=True)
+    subprocess.run(command + ["--results", str(clean_dir)], env=env, check=True,
+                   capture_output=True)
+    resumed, clean = _records_by_id(killed_dir / "killme"), _records_by_id(clean_dir / "killme")
+    assert sorted(resumed) == sorted(clean) and len(clean) == 4
+    for run_id, record in partial.items():
+        assert resumed[run_id] == record  # the rerun did not touch finished records
+    for run_id in clean:  # resumed from a checkpoint, the run reaches the same result
+        assert resumed[run_id]["metrics"] == clean[run_id]["metrics"], run_id
+        assert resumed[run_id]["history"] == clean[run_id]["history"], run_id

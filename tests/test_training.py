@@ -1,0 +1,79 @@
+import dataclasses
+
+import pytest
+import torch
+
+from baselines.gan_mlp import GanMlp
+from gan_bench.config import TrainConfig
+from gan_bench.data.mixtures import Ring8
+from gan_bench.seeding import seed_everything
+from gan_bench.training import ConfigDriftError, Trainer
+
+TINY = GanMlp.Options(generator_hidden=16, generator_layers=2, discriminator_units=8,
+                      discriminator_layers=2)
+TRAIN = TrainConfig(steps=20, batch_size=16, warmup_steps=2, checkpoint_every_steps=5,
+                    log_every_steps=5, eval_samples=100)
+CPU = torch.device("cpu")
+
+
+def make_trainer(tmp_path, train=TRAIN, seed=0, config=None):
+    seed_everything(seed)
+    model = GanMlp(TINY, Ring8(), CPU)
+    return Trainer(model, Ring8(), train, seed, CPU, tmp_path / "run.pt",
+                   config or {"train": dataclasses.asdict(train)})
+
+
+def final_weights(trainer):
+    return {k: v.clone() for k, v in trainer.model.state_dict().items()}
+
+
+def test_same_seed_repeats_bit_for_bit(tmp_path):
+    a = make_trainer(tmp_path / "a")
+    ra = a.fit()
+    b = make_trainer(tmp_path / "b")
+    rb = b.fit()
+    assert ra.history == rb.history
+    for key, value in final_weights(a).items():
+        assert torch.equal(value, b.model.state_dict()[key]), key
+    c = make_trainer(tmp_path / "c", seed=1)
+    assert c.fit().history != ra.history
+
+
+def test_resumed_run_equals_uninterrupted_run(tmp_path):
+    uninterrupted = make_trainer(tmp_path / "full")
+    uninterrupted.fit()
+    short = dataclasses.replace(TRAIN, steps=10)
+    interrupted = make_trainer(tmp_path / "part", train=short,
+                               config={"train": dataclasses.asdict(TRAIN)})
+    interrupted.fit()  # stands in for a run killed after its step-10 checkpoint
+    state = torch.load(tmp_path / "part" / "run.pt", weights_only=False)
+    state["status"] = "running"
+    torch.save(state, tmp_path / "part" / "run.pt")
+    resumed = make_trainer(tmp_path / "part")
+    torch.manual_seed(123)  # resume must restore the RNG state, whatever it is now
+    result = resumed.fit()
+    assert result.steps_done == 20
+    assert result.history == uninterrupted.history
+    for key, value in final_weights(uninterrupted).items():
+        assert torch.equal(value, resumed.model.state_dict()[key]), key
+
+
+def test_resume_refuses_a_different_config(tmp_path):
+    make_trainer(tmp_path, config={"lr": 1}).fit()
+    with pytest.raises(ConfigDriftError, match="lr: saved 1, requested 2"):
+        make_trainer(tmp_path, config={"lr": 2}).fit()
+
+
+def test_non_finite_loss_ends_the_run_as_diverged(tmp_path):
+    trainer = make_trainer(tmp_path)
+    original = trainer.model.train_step
+
+    def explode_at_step_7(batch):
+        losses = original(batch)
+        return {**losses, "d_loss": float("nan")} if trainer.step == 7 else losses
+
+    trainer.model.train_step = explode_at_step_7
+    result = trainer.fit()
+    assert result.status == "diverged" and result.diverged_at_step == 7
+    assert result.steps_done == 7
+    assert torch.load(tmp_path / "run.pt", weights_only=False)["status"] == "diverged"
