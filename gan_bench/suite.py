@@ -115,9 +115,15 @@ def run_job(job: Job, results_dir: Path, device: torch.device) -> dict:
         "hardware": hardware(device),
         "libraries": library_versions(),
         **git_commit(),
-        "command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "command": invoking_command(),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+def invoking_command() -> str:
+    program = Path(sys.argv[0]).name
+    program = "python -m gan_bench" if program == "__main__.py" else program
+    return " ".join([program, *map(shlex.quote, sys.argv[1:])])
 
 
 def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int | None = None,
