@@ -12,6 +12,7 @@ DEFAULT_RESULTS = Path("results")
 
 def cmd_run(args) -> None:
     import torch
+    from tqdm import tqdm
 
     from gan_bench.config import load_suite
     from gan_bench.figures import write_figures
@@ -27,8 +28,10 @@ def cmd_run(args) -> None:
         torch.set_num_threads(args.threads)
     if args.seeds is not None and args.seeds < 1:
         raise GanBenchError(f"--seeds must be >= 1, got {args.seeds}")
+    if args.jobs < 1:
+        raise GanBenchError(f"--jobs must be >= 1, got {args.jobs}")
     results_dir = run_suite(suite, args.results, device, args.seeds,
-                            log=lambda m: print(m, file=sys.stderr))
+                            log=lambda m: tqdm.write(m, file=sys.stderr), jobs=args.jobs)
     write_leaderboard(results_dir)
     write_figures(results_dir)
     print(f"leaderboard: {results_dir / 'leaderboard.md'}")
@@ -78,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seeds", type=int, default=None, help="number of seeds (overrides the suite)")
     run.add_argument("--threads", type=int, default=None,
                      help="CPU threads for torch (default: torch's choice)")
+    run.add_argument("--jobs", type=int, default=1,
+                     help="runs in parallel worker processes (default 1); threads are shared out")
     run.set_defaults(handler=cmd_run)
 
     modes = commands.add_parser("modes", help="mode coverage of a samples file")

@@ -47,6 +47,7 @@ class ModelEntry:
     name: str
     model: str
     options: dict[str, Any] = field(default_factory=dict)
+    train: dict[str, Any] = field(default_factory=dict)  # overrides of the suite's [train]
 
 
 @dataclass(frozen=True)
@@ -151,14 +152,13 @@ def load_suite(name_or_path: str) -> Suite:
     meta = build_dataclass(SuiteMeta, raw.get("suite", {}), f"{where} [suite]")
     if meta.seeds < 1:
         raise GanBenchError(f"{where} [suite]: seeds must be >= 1, got {meta.seeds}")
-    train = build_dataclass(TrainConfig, raw.get("train", {}), f"{where} [train]")
-    for key, value in dataclasses.asdict(train).items():
-        if value < 0 or (value == 0 and key != "warmup_steps"):
-            raise GanBenchError(f"{where} [train]: {key} must be positive, got {value}")
+    train = _train_config(raw.get("train", {}), f"{where} [train]")
     models = tuple(
         build_dataclass(ModelEntry, m, f"{where} [[models]] #{i + 1}")
         for i, m in enumerate(raw["models"])
     )
+    for model in models:
+        model_train(train, model, where)
     datasets = tuple(
         build_dataclass(DatasetEntry, d, f"{where} [[datasets]] #{i + 1}")
         for i, d in enumerate(raw["datasets"])
@@ -166,6 +166,20 @@ def load_suite(name_or_path: str) -> Suite:
     suite = Suite(path.stem, path, meta, train, models, datasets)
     _check_names(suite)
     return suite
+
+
+def _train_config(values: dict[str, Any], where: str) -> TrainConfig:
+    train = build_dataclass(TrainConfig, values, where)
+    for key, value in dataclasses.asdict(train).items():
+        if value < 0 or (value == 0 and key != "warmup_steps"):
+            raise GanBenchError(f"{where}: {key} must be positive, got {value}")
+    return train
+
+
+def model_train(train: TrainConfig, model: ModelEntry, where: str = "") -> TrainConfig:
+    """The suite's training config with the model entry's ``train`` overrides applied."""
+    merged = {**dataclasses.asdict(train), **model.train}
+    return _train_config(merged, f"{where} model {model.name!r} train".strip())
 
 
 def _check_names(suite: Suite) -> None:

@@ -6,19 +6,23 @@ such and the suite carries on.
 """
 
 import dataclasses
+import multiprocessing
 import os
 import shlex
+import signal
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import torch
+from tqdm import tqdm
 
 from gan_bench import registry
-from gan_bench.config import DatasetEntry, ModelEntry, Suite, build_dataclass
+from gan_bench.config import DatasetEntry, ModelEntry, Suite, TrainConfig, build_dataclass, model_train
 from gan_bench.errors import GanBenchError
 from gan_bench.provenance import git_commit, hardware, library_versions
 from gan_bench.records import append_record, read_records
@@ -38,6 +42,10 @@ class Job:
     seed: int
 
     @property
+    def train(self) -> TrainConfig:
+        return model_train(self.suite.train, self.model)
+
+    @property
     def run_id(self) -> str:
         return f"{self.model.name}__{self.dataset.name}__seed{self.seed}"
 
@@ -54,7 +62,7 @@ class Job:
             "model_options": dataclasses.asdict(model_options),
             "dataset": self.dataset.name,
             "dataset_options": dataclasses.asdict(dataset_options),
-            "train": dataclasses.asdict(self.suite.train),
+            "train": dataclasses.asdict(self.train),
             "metrics": list(self.suite.meta.metrics),
             "seed": self.seed,
         }
@@ -82,7 +90,7 @@ def evaluate(dataset, samples: torch.Tensor, metric_names) -> dict[str, float]:
     return metrics
 
 
-def run_job(job: Job, results_dir: Path, device: torch.device) -> dict:
+def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bool = True) -> dict:
     config = job.config()
     seed_everything(job.seed)
     dataset_factory = registry.get_dataset(job.dataset.name)
@@ -90,14 +98,14 @@ def run_job(job: Job, results_dir: Path, device: torch.device) -> dict:
     model_factory = registry.get_model(job.model.model)
     model = model_factory(build_dataclass(model_factory.Options, job.model.options, ""),
                           dataset, device)
-    trainer = Trainer(model, dataset, job.suite.train, job.seed, device,
+    trainer = Trainer(model, dataset, job.train, job.seed, device,
                       results_dir / CHECKPOINTS_DIR / f"{job.run_id}.pt", config,
-                      description=job.run_id)
+                      description=job.run_id, show_progress=show_progress)
     result = trainer.fit()
     metrics: dict[str, float] = {}
     if result.status == "finished":
         torch.manual_seed(job.seed)  # evaluation samples do not depend on where training resumed
-        samples = model.sample(job.suite.train.eval_samples)
+        samples = model.sample(job.train.eval_samples)
         metrics = evaluate(dataset, samples, job.suite.meta.metrics)
         if samples.numel() <= MAX_SAVED_SAMPLE_VALUES:
             (results_dir / SAMPLES_DIR).mkdir(exist_ok=True)
@@ -126,27 +134,61 @@ def invoking_command() -> str:
     return " ".join([program, *map(shlex.quote, sys.argv[1:])])
 
 
+def _worker_init(threads: int) -> None:
+    """A worker process: bounded torch threads, and it dies with its parent (no orphans left
+    training after the parent is killed)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    torch.set_num_threads(threads)
+
+
 def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int | None = None,
-              log=print) -> Path:
-    """Run every unfinished job of ``suite``; returns the suite's results folder."""
+              log=print, jobs: int = 1) -> Path:
+    """Run every unfinished job of ``suite``, ``jobs`` at a time; returns the results folder.
+
+    With ``jobs > 1`` runs go to worker processes with ``torch.get_num_threads() // jobs`` threads
+    each (at least 1); records are appended by this process as runs finish.
+    """
     results_dir = Path(results_root) / suite.name
     ensure_writable(results_dir)
     done = {r["run_id"]: r for r in read_records(results_dir)}
-    jobs = expand_jobs(suite, seeds)
-    for number, job in enumerate(jobs, start=1):
+    all_jobs = expand_jobs(suite, seeds)
+    pending = []
+    for job in all_jobs:
         previous = done.get(job.run_id)
-        if previous is not None:
-            diffs = config_differences(previous["config"], job.config())
-            if diffs:
-                raise ConfigDriftError(f"{results_dir}: recorded run {job.run_id} has a different "
-                                       f"config ({'; '.join(diffs)}); use another --results folder")
-            log(f"[{number}/{len(jobs)}] {job.run_id}: already recorded, skipped")
+        if previous is None:
+            pending.append(job)
             continue
-        started = time.perf_counter()
-        record = run_job(job, results_dir, device)
+        diffs = config_differences(previous["config"], job.config())
+        if diffs:
+            raise ConfigDriftError(f"{results_dir}: recorded run {job.run_id} has a different "
+                                   f"config ({'; '.join(diffs)}); use another --results folder")
+        log(f"{job.run_id}: already recorded, skipped")
+    progress = tqdm(total=len(all_jobs), initial=len(all_jobs) - len(pending), desc=suite.name,
+                    unit="run", disable=None)
+
+    def finish(record: dict, started: float) -> None:
         append_record(results_dir, record)
-        log(f"[{number}/{len(jobs)}] {job.run_id}: {record['status']} in "
-            f"{time.perf_counter() - started:.1f} s {_brief(record['metrics'])}")
+        progress.update(1)
+        log(f"{record['run_id']}: {record['status']} in {time.perf_counter() - started:.1f} s "
+            f"{_brief(record['metrics'])}")
+
+    with progress:
+        if jobs == 1:
+            for job in pending:
+                started = time.perf_counter()
+                finish(run_job(job, results_dir, device), started)
+            return results_dir
+        threads = max(1, torch.get_num_threads() // jobs)
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
+                                 initargs=(threads,)) as pool:
+            started = time.perf_counter()
+            futures = [pool.submit(run_job, job, results_dir, device, False) for job in pending]
+            for future in as_completed(futures):
+                finish(future.result(), started)
     return results_dir
 
 

@@ -51,7 +51,7 @@ def config_differences(saved: dict, requested: dict, prefix: str = "") -> list[s
 class Trainer:
     def __init__(self, model, dataset, train: TrainConfig, seed: int, device: torch.device,
                  checkpoint_path: Path, config: dict, description: str = "train",
-                 eval_hook=None):
+                 eval_hook=None, show_progress: bool = True):
         """``config`` is the full run configuration, stored in checkpoints as the drift guard.
         ``eval_hook(model, step) -> dict`` if given runs every ``log_every_steps`` steps."""
         self.model = model
@@ -63,6 +63,7 @@ class Trainer:
         self.config = config
         self.description = description
         self.eval_hook = eval_hook
+        self.show_progress = show_progress
         self.timer = PhaseTimer(device, train.warmup_steps)
         model.timer = self.timer
         self.history: list[dict] = []
@@ -113,7 +114,7 @@ class Trainer:
         self.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
         train = self.train
         bar = tqdm(total=train.steps, initial=self.step, desc=self.description, leave=False,
-                   disable=None, dynamic_ncols=True)
+                   disable=None if self.show_progress else True, dynamic_ncols=True)
         try:
             while self.step < train.steps:
                 started = time.perf_counter()

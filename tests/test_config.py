@@ -83,3 +83,19 @@ def test_missing_suite_lists_builtins():
 def test_nonpositive_budget(tmp_path):
     with pytest.raises(GanBenchError, match="steps must be positive"):
         load_suite(str(write(tmp_path, TINY_SUITE.replace("steps = 12", "steps = 0"))))
+
+
+def test_model_entry_overrides_the_training_budget(tmp_path):
+    from gan_bench.config import model_train
+
+    path = write(tmp_path, TINY_SUITE.replace('options = { hidden = 16 }',
+                                              'options = { hidden = 16 }\ntrain = { steps = 3 }'))
+    suite = load_suite(str(path))
+    gan, vae = suite.models
+    assert model_train(suite.train, gan).steps == 12
+    assert model_train(suite.train, vae).steps == 3
+    assert model_train(suite.train, vae).batch_size == 16
+    bad = write(tmp_path, TINY_SUITE.replace('options = { hidden = 16 }',
+                                             'options = { hidden = 16 }\ntrain = { step = 3 }'))
+    with pytest.raises(GanBenchError, match="model 'vae' train: unknown key 'step'"):
+        load_suite(str(bad))

@@ -136,3 +136,19 @@ def test_sigkill_part_way_then_rerun_loses_and_duplicates_nothing(tmp_path):
     for run_id in clean:  # resumed from a checkpoint, the run reaches the same result
         assert resumed[run_id]["metrics"] == clean[run_id]["metrics"], run_id
         assert resumed[run_id]["history"] == clean[run_id]["history"], run_id
+
+
+def test_parallel_jobs_give_the_same_records_as_sequential(tiny_suite, tmp_path):
+    suite = load_suite(str(tiny_suite))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # workers get 1 thread each; compare like with like
+    try:
+        sequential = run_suite(suite, tmp_path / "one", CPU, log=QUIET)
+    finally:
+        torch.set_num_threads(threads)
+    parallel = run_suite(suite, tmp_path / "two", CPU, log=QUIET, jobs=2)
+    one = {r["run_id"]: r for r in read_records(sequential)}
+    two = {r["run_id"]: r for r in read_records(parallel)}
+    assert sorted(one) == sorted(two) and len(two) == 4
+    for run_id, record in one.items():
+        assert two[run_id]["metrics"] == record["metrics"], run_id
