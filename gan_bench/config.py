@@ -40,6 +40,8 @@ class TrainConfig:
     checkpoint_every_steps: int = 500
     log_every_steps: int = 50
     eval_samples: int = 2500
+    curve_every_steps: int = 0  # 0: no learning curve; else score curve_metrics this often
+    curve_samples: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class SuiteMeta:
     description: str = ""
     seeds: int = 1
     metrics: tuple[str, ...] = ()
+    curve_metrics: tuple[str, ...] = ()  # scored during training, every curve_every_steps
 
 
 @dataclass(frozen=True)
@@ -171,8 +174,11 @@ def load_suite(name_or_path: str) -> Suite:
 def _train_config(values: dict[str, Any], where: str) -> TrainConfig:
     train = build_dataclass(TrainConfig, values, where)
     for key, value in dataclasses.asdict(train).items():
-        if value < 0 or (value == 0 and key != "warmup_steps"):
+        if value < 0 or (value == 0 and key not in ("warmup_steps", "curve_every_steps")):
             raise GanBenchError(f"{where}: {key} must be positive, got {value}")
+    if train.curve_every_steps % train.log_every_steps:
+        raise GanBenchError(f"{where}: curve_every_steps ({train.curve_every_steps}) must be a "
+                            f"multiple of log_every_steps ({train.log_every_steps})")
     return train
 
 
@@ -194,7 +200,7 @@ def _check_names(suite: Suite) -> None:
         for entry in suite.datasets:
             factory = registry.get_dataset(entry.name)
             build_dataclass(factory.Options, entry.options, f"dataset {entry.name!r} options")
-        for metric in suite.meta.metrics:
+        for metric in suite.meta.metrics + suite.meta.curve_metrics:
             registry.get_metric(metric)
     except GanBenchError as error:
         raise GanBenchError(f"{where}: {error}") from None

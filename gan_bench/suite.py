@@ -90,6 +90,27 @@ def evaluate(dataset, samples: torch.Tensor, metric_names) -> dict[str, float]:
     return metrics
 
 
+def learning_curve_hook(job: Job, dataset, device: torch.device):
+    """A Trainer hook scoring ``curve_metrics`` every ``curve_every_steps`` steps, or None.
+
+    It draws its samples under a forked RNG so that training follows the same trajectory with
+    or without a learning curve.
+    """
+    train, names = job.train, job.suite.meta.curve_metrics
+    if not train.curve_every_steps or not names:
+        return None
+
+    def hook(model, step: int) -> dict[str, float]:
+        if step % train.curve_every_steps:
+            return {}
+        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+            torch.manual_seed(job.seed + step)
+            samples = model.sample(train.curve_samples)
+        return evaluate(dataset, samples, names)
+
+    return hook
+
+
 def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bool = True) -> dict:
     config = job.config()
     seed_everything(job.seed)
@@ -100,7 +121,8 @@ def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bo
                           dataset, device)
     trainer = Trainer(model, dataset, job.train, job.seed, device,
                       results_dir / CHECKPOINTS_DIR / f"{job.run_id}.pt", config,
-                      description=job.run_id, show_progress=show_progress)
+                      description=job.run_id, show_progress=show_progress,
+                      eval_hook=learning_curve_hook(job, dataset, device))
     result = trainer.fit()
     metrics: dict[str, float] = {}
     if result.status == "finished":

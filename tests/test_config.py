@@ -99,3 +99,10 @@ def test_model_entry_overrides_the_training_budget(tmp_path):
                                              'options = { hidden = 16 }\ntrain = { step = 3 }'))
     with pytest.raises(GanBenchError, match="model 'vae' train: unknown key 'step'"):
         load_suite(str(bad))
+
+
+def test_curve_interval_must_fall_on_logged_steps(tmp_path):
+    path = write(tmp_path, TINY_SUITE.replace("log_every_steps = 4",
+                                              "log_every_steps = 4\ncurve_every_steps = 6"))
+    with pytest.raises(GanBenchError, match=r"curve_every_steps \(6\) must be a multiple"):
+        load_suite(str(path))

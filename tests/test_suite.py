@@ -152,3 +152,19 @@ def test_parallel_jobs_give_the_same_records_as_sequential(tiny_suite, tmp_path)
     assert sorted(one) == sorted(two) and len(two) == 4
     for run_id, record in one.items():
         assert two[run_id]["metrics"] == record["metrics"], run_id
+
+
+def test_learning_curve_is_scored_without_changing_the_trajectory(tiny_suite, tmp_path):
+    plain = run_suite(load_suite(str(tiny_suite)), tmp_path / "plain", CPU, seeds=1, log=QUIET)
+    curved = tmp_path / "curved.toml"
+    curved.write_text(TINY_SUITE.replace('metrics = ["modes"]',
+                                         'metrics = ["modes"]\ncurve_metrics = ["modes"]')
+                      .replace("eval_samples = 200", "eval_samples = 200\ncurve_every_steps = 8\n"
+                               "curve_samples = 100"))
+    with_curve = run_suite(load_suite(str(curved)), tmp_path / "curve", CPU, seeds=1, log=QUIET)
+    a = {r["run_id"]: r for r in read_records(plain)}
+    b = {r["run_id"]: r for r in read_records(with_curve)}
+    for run_id in a:
+        assert a[run_id]["metrics"] == b[run_id]["metrics"]
+        scored = [h for h in b[run_id]["history"] if "modes_captured" in h]
+        assert [h["step"] for h in scored] == [8]
