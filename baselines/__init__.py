@@ -1,3 +1,11 @@
 """Built-in models; each module registers its models at import."""
 
-from baselines import gan_mlp, gan_mnist, kmeans, training_data, vae_mlp, vae_mnist  # noqa: F401
+from baselines import (  # noqa: F401
+    gan_mlp,
+    gan_mnist,
+    kmeans,
+    training_data,
+    true_distribution,
+    vae_mlp,
+    vae_mnist,
+)

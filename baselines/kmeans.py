@@ -1,7 +1,7 @@
 """Reference row "k-means": k-means centroids of the training images used as samples.
 
 Another calibration of the Parzen column (Theis et al. 2016): a mixture of k centroids, fitted
-by scikit-learn's KMeans in the first (and only) training step. Choices for cost on a CPU: random
+by scikit-learn's KMeans (seeded by the run's seed) in the first (and only) training step. Choices for cost on a CPU: random
 initialisation (k-means++ with 10,000 centres costs hours) and a capped iteration count, both
 options recorded with the result. ``sample(n)`` returns the first n centroids, so ``n`` must not
 exceed ``clusters``.
@@ -10,6 +10,7 @@ exceed ``clusters``.
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from sklearn.cluster import KMeans as SklearnKMeans
 
@@ -19,12 +20,13 @@ from gan_bench.registry import register_model
 
 
 class KMeans(GenerativeModel):
+    is_reference = True  # a calibration row, not a generative model
+
     @dataclass(frozen=True)
     class Options:
         clusters: int = 10_000
         max_iterations: int = 20
         init: str = "random"
-        seed: int = 0
 
     def __init__(self, options: Options, dataset, device: torch.device):
         super().__init__()
@@ -32,6 +34,8 @@ class KMeans(GenerativeModel):
         self.dataset = dataset
         self.device = device
         self.register_buffer("centroids", torch.empty(0))
+        # drawn from numpy's RNG, which the harness seeds with the run's seed
+        self.random_state = int(np.random.randint(2**31 - 1))
 
     def train_step(self, batch: torch.Tensor) -> dict[str, float]:
         if self.centroids.numel():
@@ -40,7 +44,7 @@ class KMeans(GenerativeModel):
             images = self.dataset.train_images().reshape(-1, math.prod(self.dataset.shape))
             fit = SklearnKMeans(self.options.clusters, init=self.options.init, n_init=1,
                                 max_iter=self.options.max_iterations,
-                                random_state=self.options.seed).fit(images.numpy())
+                                random_state=self.random_state).fit(images.numpy())
         self.centroids = torch.from_numpy(fit.cluster_centers_).float().to(self.device)
         return {"inertia": float(fit.inertia_), "iterations": float(fit.n_iter_)}
 

@@ -21,6 +21,8 @@ class NullTimer:
 class GenerativeModel(nn.Module):
     #: how many real batches of the configured batch size one train_step consumes
     real_batches_per_step: int = 1
+    #: True for calibration rows (training data, k-means, the true distribution), shown apart
+    is_reference: bool = False
 
     def __init__(self):
         super().__init__()

@@ -15,6 +15,8 @@ from gan_bench.registry import register_model
 
 
 class TrainingData(GenerativeModel):
+    is_reference = True  # a calibration row, not a generative model
+
     @dataclass(frozen=True)
     class Options:
         pass

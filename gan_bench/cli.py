@@ -31,7 +31,8 @@ def cmd_run(args) -> None:
     if args.jobs < 1:
         raise GanBenchError(f"--jobs must be >= 1, got {args.jobs}")
     results_dir = run_suite(suite, args.results, device, args.seeds,
-                            log=lambda m: tqdm.write(m, file=sys.stderr), jobs=args.jobs)
+                            log=lambda m: tqdm.write(m, file=sys.stderr), jobs=args.jobs,
+                            only=args.only)
     write_leaderboard(results_dir)
     write_figures(results_dir)
     print(f"leaderboard: {results_dir / 'leaderboard.md'}")
@@ -45,6 +46,23 @@ def cmd_modes(args) -> None:
     samples = load_samples(args.samples, dataset.shape)
     _emit(registry.get_metric("modes")(dataset, samples) | {"n_samples": samples.shape[0]},
           args.json)
+
+
+def cmd_parzen(args) -> None:
+    from gan_bench import registry
+    from gan_bench.metrics.parzen import parzen_for_dataset
+    from gan_bench.samples_io import load_samples
+    from gan_bench.seeding import resolve_device
+
+    dataset = registry.get_dataset(args.dataset)()
+    samples = load_samples(args.samples, dataset.shape).to(resolve_device(args.device))
+    _emit(parzen_for_dataset(dataset, samples), args.json)
+
+
+def cmd_data_fetch(args) -> None:
+    from gan_bench.data.mnist import fetch_mnist
+
+    print(f"{args.name}: {fetch_mnist()}")  # the parser admits mnist only
 
 
 def cmd_leaderboard(args) -> None:
@@ -83,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="CPU threads for torch (default: torch's choice)")
     run.add_argument("--jobs", type=int, default=1,
                      help="runs in parallel worker processes (default 1); threads are shared out")
+    run.add_argument("--only", metavar="REGEX", default=None,
+                     help="run only the jobs whose run id (MODEL__DATASET__seedN) matches")
     run.set_defaults(handler=cmd_run)
 
     modes = commands.add_parser("modes", help="mode coverage of a samples file")
@@ -90,6 +110,19 @@ def build_parser() -> argparse.ArgumentParser:
     modes.add_argument("--dataset", required=True, help="ring8 or grid25")
     modes.add_argument("--json", action="store_true", help="print one JSON object")
     modes.set_defaults(handler=cmd_modes)
+
+    parzen = commands.add_parser("parzen", help="Parzen window log-likelihood of a samples file")
+    parzen.add_argument("--samples", type=Path, required=True, help=".npy or .npz samples file")
+    parzen.add_argument("--dataset", required=True, help="mnist, ring8 or grid25")
+    parzen.add_argument("--json", action="store_true", help="print one JSON object")
+    parzen.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])
+    parzen.set_defaults(handler=cmd_parzen)
+
+    data = commands.add_parser("data", help="datasets that are downloaded")
+    data_commands = data.add_subparsers(dest="data_command", required=True, metavar="COMMAND")
+    fetch = data_commands.add_parser("fetch", help="download and verify a dataset into the cache")
+    fetch.add_argument("name", choices=["mnist"])
+    fetch.set_defaults(handler=cmd_data_fetch)
 
     board = commands.add_parser("leaderboard", help="rebuild and print leaderboards as Markdown")
     board.add_argument("suite", nargs="?", help="one suite (default: every suite under --results)")

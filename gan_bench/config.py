@@ -50,6 +50,7 @@ class ModelEntry:
     model: str
     options: dict[str, Any] = field(default_factory=dict)
     train: dict[str, Any] = field(default_factory=dict)  # overrides of the suite's [train]
+    seeds: int | None = None  # overrides the suite's seed count (1 for deterministic references)
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,8 @@ def load_suite(name_or_path: str) -> Suite:
     )
     for model in models:
         model_train(train, model, where)
+        if model.seeds is not None and model.seeds < 1:
+            raise GanBenchError(f"{where}: model {model.name!r} seeds must be >= 1, got {model.seeds}")
     datasets = tuple(
         build_dataclass(DatasetEntry, d, f"{where} [[datasets]] #{i + 1}")
         for i, d in enumerate(raw["datasets"])

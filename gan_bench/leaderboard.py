@@ -28,7 +28,7 @@ def runs_table(records: list[dict]) -> pd.DataFrame:
     for record in records:
         config = record["config"]
         row = {"model": config["model_name"], "dataset": config["dataset"], "seed": config["seed"],
-               "status": record["status"], "steps": record["steps"],
+               "kind": record.get("kind", "model"), "status": record["status"], "steps": record["steps"],
                "diverged_at_step": record.get("diverged_at_step")}
         row.update({k: _float(v) for k, v in record["metrics"].items()})
         row.update({k: _float(record["timing"].get(k)) for k in TIMING_COLUMNS})
@@ -53,14 +53,17 @@ def leaderboard_table(records: list[dict]) -> pd.DataFrame:
     stats = finished.groupby(GROUP_KEYS, sort=False)[values].agg(["mean", "std"])
     stats.columns = [f"{name}_{stat}" for name, stat in stats.columns]
     counts = runs.groupby(GROUP_KEYS, sort=False).agg(
-        runs=("seed", "size"), diverged=("status", lambda s: int((s == "diverged").sum())),
+        kind=("kind", "first"), runs=("seed", "size"), diverged=("status", lambda s: int((s == "diverged").sum())),
         steps=("train.steps", "first"), git_commit=("git_commit", "first"))
     table = counts.join(stats, how="left").reset_index()
-    return table
+    # models first, calibration rows after them, each dataset's rows together
+    order = table.assign(_ref=table["kind"] == "reference").sort_values(
+        ["dataset", "_ref"], kind="stable").index
+    return table.loc[order].reset_index(drop=True)
 
 
 def markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
-    shown = table[GROUP_KEYS + ["runs", "diverged", "steps"]].copy()
+    shown = table[GROUP_KEYS + ["kind", "runs", "diverged", "steps"]].copy()
     for name in value_names:
         pairs = zip(table[f"{name}_mean"], table[f"{name}_std"], strict=True)
         shown[name] = [_mean_std(mean, std) for mean, std in pairs]

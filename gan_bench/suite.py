@@ -8,6 +8,7 @@ such and the suite carries on.
 import dataclasses
 import multiprocessing
 import os
+import re
 import shlex
 import signal
 import sys
@@ -68,9 +69,26 @@ class Job:
         }
 
 
-def expand_jobs(suite: Suite, seeds: int | None = None) -> list[Job]:
-    n_seeds = suite.meta.seeds if seeds is None else seeds
-    return [Job(suite, m, d, s) for d in suite.datasets for m in suite.models for s in range(n_seeds)]
+def expand_jobs(suite: Suite, seeds: int | None = None, only: str | None = None) -> list[Job]:
+    """Every (dataset, model, seed); ``seeds`` (the --seeds option) overrides the suite and each
+    model's own seed count; ``only`` keeps the jobs whose run id matches that regular expression."""
+    def n_seeds(model: ModelEntry) -> int:
+        if seeds is not None:
+            return seeds
+        return suite.meta.seeds if model.seeds is None else model.seeds
+
+    jobs = [Job(suite, m, d, s) for d in suite.datasets for m in suite.models
+            for s in range(n_seeds(m))]
+    if only is None:
+        return jobs
+    try:
+        pattern = re.compile(only)
+    except re.error as error:
+        raise GanBenchError(f"--only {only!r} is not a regular expression: {error}") from None
+    kept = [job for job in jobs if pattern.search(job.run_id)]
+    if not kept:
+        raise GanBenchError(f"--only {only!r} matches none of: {', '.join(j.run_id for j in jobs)}")
+    return kept
 
 
 def ensure_writable(folder: Path) -> None:
@@ -134,6 +152,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bo
             np.save(results_dir / SAMPLES_DIR / f"{job.run_id}.npy", samples.cpu().numpy())
     return {
         "run_id": job.run_id,
+        "kind": "reference" if model.is_reference else "model",
         "status": result.status,
         "diverged_at_step": result.diverged_at_step,
         "steps": result.steps_done,
@@ -167,7 +186,7 @@ def _worker_init(threads: int) -> None:
 
 
 def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int | None = None,
-              log=print, jobs: int = 1) -> Path:
+              log=print, jobs: int = 1, only: str | None = None) -> Path:
     """Run every unfinished job of ``suite``, ``jobs`` at a time; returns the results folder.
 
     With ``jobs > 1`` runs go to worker processes with ``torch.get_num_threads() // jobs`` threads
@@ -176,7 +195,7 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
     results_dir = Path(results_root) / suite.name
     ensure_writable(results_dir)
     done = {r["run_id"]: r for r in read_records(results_dir)}
-    all_jobs = expand_jobs(suite, seeds)
+    all_jobs = expand_jobs(suite, seeds, only)
     pending = []
     for job in all_jobs:
         previous = done.get(job.run_id)
