@@ -1,10 +1,10 @@
 """Reference row "k-means": k-means centroids of the training images used as samples.
 
 Another calibration of the Parzen column (Theis et al. 2016): a mixture of k centroids, fitted
-by scikit-learn's KMeans (seeded by the run's seed) in the first (and only) training step. Choices for cost on a CPU: random
-initialisation (k-means++ with 10,000 centres costs hours) and a capped iteration count, both
-options recorded with the result. ``sample(n)`` returns the first n centroids, so ``n`` must not
-exceed ``clusters``.
+by scikit-learn's KMeans (seeded by the run's seed) in the first (and only) training step.
+Choices for cost on a CPU: random initialisation (k-means++ with 10,000 centres costs hours) and
+a capped iteration count, both options recorded with the result. ``sample(n)`` returns the first
+n centroids, so ``n`` must not exceed ``clusters``.
 """
 
 import math

@@ -27,8 +27,9 @@ def runs_table(records: list[dict]) -> pd.DataFrame:
     rows = []
     for record in records:
         config = record["config"]
-        row = {"model": config["model_name"], "dataset": config["dataset"], "seed": config["seed"],
-               "kind": record.get("kind", "model"), "status": record["status"], "steps": record["steps"],
+        row = {"model": config["model_name"], "dataset": config["dataset"],
+               "seed": config["seed"], "kind": record.get("kind", "model"),
+               "status": record["status"], "steps": record["steps"],
                "diverged_at_step": record.get("diverged_at_step")}
         row.update({k: _float(v) for k, v in record["metrics"].items()})
         row.update({k: _float(record["timing"].get(k)) for k in TIMING_COLUMNS})
@@ -53,7 +54,8 @@ def leaderboard_table(records: list[dict]) -> pd.DataFrame:
     stats = finished.groupby(GROUP_KEYS, sort=False)[values].agg(["mean", "std"])
     stats.columns = [f"{name}_{stat}" for name, stat in stats.columns]
     counts = runs.groupby(GROUP_KEYS, sort=False).agg(
-        kind=("kind", "first"), runs=("seed", "size"), diverged=("status", lambda s: int((s == "diverged").sum())),
+        kind=("kind", "first"), runs=("seed", "size"),
+        diverged=("status", lambda s: int((s == "diverged").sum())),
         steps=("train.steps", "first"), git_commit=("git_commit", "first"))
     table = counts.join(stats, how="left").reset_index()
     # models first, calibration rows after them, each dataset's rows together
