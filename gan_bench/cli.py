@@ -33,7 +33,7 @@ def cmd_run(args) -> None:
     results_dir = run_suite(suite, args.results, device, args.seeds,
                             log=lambda m: tqdm.write(m, file=sys.stderr), jobs=args.jobs,
                             only=args.only)
-    write_leaderboard(results_dir)
+    write_leaderboard(results_dir, suite.published)
     write_figures(results_dir)
     print(f"leaderboard: {results_dir / 'leaderboard.md'}")
 
@@ -74,8 +74,17 @@ def cmd_leaderboard(args) -> None:
         raise GanBenchError(f"no runs recorded under {args.results}"
                             + (f" for suite {args.suite!r}" if args.suite else ""))
     for folder in folders:
-        write_leaderboard(folder)
+        write_leaderboard(folder, _published_rows(folder.name))
         print((folder / "leaderboard.md").read_text())
+
+
+def _published_rows(suite_name: str) -> tuple:
+    """The published rows of the built-in suite of that name; none for other folders."""
+    from gan_bench.config import SUITES_DIR, load_suite
+
+    if not (SUITES_DIR / f"{suite_name}.toml").is_file():
+        return ()
+    return load_suite(suite_name).published
 
 
 def _emit(result: dict, as_json: bool) -> None:

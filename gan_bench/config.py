@@ -60,6 +60,15 @@ class DatasetEntry:
 
 
 @dataclass(frozen=True)
+class PublishedRow:
+    """A number from a paper, listed beside the measured rows and marked as published."""
+    model: str
+    dataset: str
+    source: str
+    metrics: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class SuiteMeta:
     description: str = ""
     seeds: int = 1
@@ -75,6 +84,7 @@ class Suite:
     train: TrainConfig
     models: tuple[ModelEntry, ...]
     datasets: tuple[DatasetEntry, ...]
+    published: tuple[PublishedRow, ...] = ()
 
 
 def _type_ok(value: Any, annotation: Any) -> bool:
@@ -146,7 +156,7 @@ def load_suite(name_or_path: str) -> Suite:
         raise GanBenchError(f"{where}: malformed TOML: {error}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise GanBenchError(f"{where}: cannot read: {error}") from None
-    allowed = {"suite", "train", "models", "datasets"}
+    allowed = {"suite", "train", "models", "datasets", "published"}
     for key in raw:
         if key not in allowed:
             raise GanBenchError(f"{where}: unknown key {key!r}; known: {', '.join(sorted(allowed))}")
@@ -169,7 +179,14 @@ def load_suite(name_or_path: str) -> Suite:
         build_dataclass(DatasetEntry, d, f"{where} [[datasets]] #{i + 1}")
         for i, d in enumerate(raw["datasets"])
     )
-    suite = Suite(path.stem, path, meta, train, models, datasets)
+    published = tuple(
+        build_dataclass(PublishedRow, p, f"{where} [[published]] #{i + 1}")
+        for i, p in enumerate(raw.get("published", []))
+    )
+    for row in published:
+        if not all(_type_ok(v, float) for v in row.metrics.values()):
+            raise GanBenchError(f"{where}: published row {row.model!r}: metrics must be numbers")
+    suite = Suite(path.stem, path, meta, train, models, datasets, published)
     _check_names(suite)
     return suite
 

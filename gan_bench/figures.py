@@ -4,12 +4,15 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
+from torchvision.utils import save_image
 
 from gan_bench import registry
 from gan_bench.records import read_records
 from gan_bench.suite import SAMPLES_DIR
 
 FIGURES_DIR = "figures"
+CURVE_KEY = "parzen_valid_ll_nats"
 
 
 def _first_seed_runs(records: list[dict]) -> dict[tuple[str, str], dict]:
@@ -21,9 +24,17 @@ def _first_seed_runs(records: list[dict]) -> dict[tuple[str, str], dict]:
     return chosen
 
 
+def _saved_samples(results_dir: Path, records: list[dict]) -> dict[tuple[str, str], np.ndarray]:
+    found = {}
+    for key, record in _first_seed_runs(records).items():
+        path = results_dir / SAMPLES_DIR / f"{record['run_id']}.npy"
+        if path.exists():
+            found[key] = np.load(path)
+    return found
+
+
 def plot_mixture_samples(results_dir: Path, records: list[dict]) -> Path | None:
-    runs = {k: r for k, r in _first_seed_runs(records).items()
-            if (results_dir / SAMPLES_DIR / f"{r['run_id']}.npy").exists()}
+    runs = {k: v for k, v in _saved_samples(results_dir, records).items() if v.ndim == 2}
     if not runs:
         return None
     models = sorted({m for m, _ in runs})
@@ -34,9 +45,8 @@ def plot_mixture_samples(results_dir: Path, records: list[dict]) -> Path | None:
         dataset = registry.get_dataset(dataset_name)()
         for j, model in enumerate(models):
             ax = axes[i, j]
-            record = runs.get((model, dataset_name))
-            if record is not None:
-                points = np.load(results_dir / SAMPLES_DIR / f"{record['run_id']}.npy")
+            points = runs.get((model, dataset_name))
+            if points is not None:
                 ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.4, label="samples")
             means = dataset.means.numpy()
             ax.scatter(means[:, 0], means[:, 1], s=30, marker="x", c="red", label="true modes")
@@ -50,7 +60,8 @@ def plot_mixture_samples(results_dir: Path, records: list[dict]) -> Path | None:
 
 
 def plot_loss_curves(results_dir: Path, records: list[dict]) -> Path | None:
-    runs = {k: r for k, r in _first_seed_runs(records).items() if r.get("history")}
+    runs = {k: r for k, r in _first_seed_runs(records).items()
+            if r.get("history") and any(_is_loss(name) for name in r["history"][0])}
     if not runs:
         return None
     keys = sorted(runs)
@@ -59,7 +70,7 @@ def plot_loss_curves(results_dir: Path, records: list[dict]) -> Path | None:
         history = runs[key]["history"]
         steps = [h["step"] for h in history]
         for name in history[0]:
-            if name.endswith("loss") or name in ("loss", "value_nats"):
+            if _is_loss(name):
                 ax.plot(steps, [h.get(name) for h in history], label=name, lw=1)
         if "value_nats" in history[0]:
             ax.axhline(-np.log(4), color="grey", ls=":", lw=1, label="-log 4")
@@ -68,6 +79,46 @@ def plot_loss_curves(results_dir: Path, records: list[dict]) -> Path | None:
         ax.legend(fontsize=7)
     fig.tight_layout()
     return _save(fig, results_dir, "loss_curves.png")
+
+
+def plot_image_samples(results_dir: Path, records: list[dict]) -> list[Path]:
+    """One grid per model and dataset (torchvision's save_image): figures/samples_MODEL_DATASET.png."""
+    made = []
+    folder = results_dir / FIGURES_DIR
+    for (model, dataset), images in _saved_samples(results_dir, records).items():
+        if images.ndim != 4:
+            continue
+        folder.mkdir(exist_ok=True)
+        path = folder / f"samples_{model}_{dataset}.png"
+        grid = torch.from_numpy(images).float() / 255
+        save_image(grid, path, nrow=10, padding=2, pad_value=1.0)
+        made.append(path)
+    return made
+
+
+def plot_learning_curves(results_dir: Path, records: list[dict]) -> Path | None:
+    """Every run's CURVE_KEY against epochs (or steps where the dataset has no epochs)."""
+    runs = [r for r in records if any(CURVE_KEY in h for h in r.get("history", []))]
+    if not runs:
+        return None
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    for record in sorted(runs, key=lambda r: r["run_id"]):
+        points = [(h["step"], h[CURVE_KEY]) for h in record["history"] if CURVE_KEY in h]
+        steps, values = zip(*points, strict=True)
+        dataset = registry.get_dataset(record["config"]["dataset"])()
+        per_epoch = getattr(dataset, "train_size", None)
+        batch = record["config"]["train"]["batch_size"]
+        x = [s * batch / per_epoch for s in steps] if per_epoch else steps
+        ax.plot(x, values, lw=1, marker=".", label=record["run_id"])
+    ax.set_xlabel("epoch" if per_epoch else "step")
+    ax.set_ylabel(f"{CURVE_KEY} (1,000 validation points)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return _save(fig, results_dir, "learning_curves.png")
+
+
+def _is_loss(name: str) -> bool:
+    return name.endswith("loss") or name == "value_nats"
 
 
 def _save(fig, results_dir: Path, name: str) -> Path:
@@ -81,5 +132,6 @@ def _save(fig, results_dir: Path, name: str) -> Path:
 
 def write_figures(results_dir: Path) -> list[Path]:
     records = [r for r in read_records(results_dir) if r["status"] == "finished"]
-    made = [plot_mixture_samples(results_dir, records), plot_loss_curves(results_dir, records)]
-    return [p for p in made if p is not None]
+    made = [plot_mixture_samples(results_dir, records), plot_loss_curves(results_dir, records),
+            plot_learning_curves(results_dir, records)]
+    return [p for p in made if p is not None] + plot_image_samples(results_dir, records)

@@ -32,7 +32,9 @@ def runs_table(records: list[dict]) -> pd.DataFrame:
                "status": record["status"], "steps": record["steps"],
                "diverged_at_step": record.get("diverged_at_step")}
         row.update({k: _float(v) for k, v in record["metrics"].items()})
-        row.update({k: _float(record["timing"].get(k)) for k in TIMING_COLUMNS})
+        timed = row["kind"] == "model"  # a calibration row's "training" is not a training speed
+        row.update({k: _float(record["timing"].get(k)) if timed else math.nan
+                    for k in TIMING_COLUMNS})
         row["git_commit"] = record.get("git_commit")
         row.update({f"model_options.{k}": v for k, v in config["model_options"].items()})
         row.update({f"train.{k}": v for k, v in config["train"].items()})
@@ -47,7 +49,16 @@ def metric_columns(records: list[dict]) -> list[str]:
     return list(names)
 
 
-def leaderboard_table(records: list[dict]) -> pd.DataFrame:
+def published_table(published) -> pd.DataFrame:
+    """Published rows (config.PublishedRow) in the leaderboard's columns: the value as the mean."""
+    return pd.DataFrame([{"model": row.model, "dataset": row.dataset, "kind": "published",
+                          "runs": 0, "diverged": 0, "source": row.source,
+                          **{f"{k}_mean": float(v) for k, v in row.metrics.items()}}
+                         for row in published])
+
+
+def leaderboard_table(records: list[dict], published=()) -> pd.DataFrame:
+    """One row per model x dataset, then the ``published`` rows (config.PublishedRow)."""
     runs = runs_table(records)
     values = metric_columns(records) + TIMING_COLUMNS
     finished = runs[runs["status"] == "finished"]
@@ -57,11 +68,11 @@ def leaderboard_table(records: list[dict]) -> pd.DataFrame:
         kind=("kind", "first"), runs=("seed", "size"),
         diverged=("status", lambda s: int((s == "diverged").sum())),
         steps=("train.steps", "first"), git_commit=("git_commit", "first"))
-    table = counts.join(stats, how="left").reset_index()
-    # models first, calibration rows after them, each dataset's rows together
-    order = table.assign(_ref=table["kind"] == "reference").sort_values(
-        ["dataset", "_ref"], kind="stable").index
-    return table.loc[order].reset_index(drop=True)
+    table = pd.concat([counts.join(stats, how="left").reset_index(), published_table(published)])
+    # per dataset: measured models, then calibration rows, then published numbers
+    rank = table["kind"].map({"model": 0, "reference": 1, "published": 2})
+    return table.assign(_rank=rank).sort_values(["dataset", "_rank"], kind="stable").drop(
+        columns="_rank").reset_index(drop=True)
 
 
 def markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
@@ -80,18 +91,23 @@ def _mean_std(mean: float, std: float) -> str:
     return f"{mean:.4g} ± {std:.2g}"
 
 
-def write_leaderboard(results_dir: Path) -> pd.DataFrame:
-    """Rebuild leaderboard.csv, leaderboard.md and runs.csv in ``results_dir`` from its records."""
+def write_leaderboard(results_dir: Path, published=()) -> pd.DataFrame:
+    """Rebuild leaderboard.csv, leaderboard.md and runs.csv in ``results_dir`` from its records,
+    with the suite's ``published`` rows (config.PublishedRow) listed after the measured ones."""
     results_dir = Path(results_dir)
     records = read_records(results_dir)
     if not records:
         return pd.DataFrame()
-    table = leaderboard_table(records)
+    table = leaderboard_table(records, published)
     atomic_write_bytes(results_dir / "leaderboard.csv", table.to_csv(index=False).encode())
     atomic_write_bytes(results_dir / "runs.csv", runs_table(records).to_csv(index=False).encode())
+    sources = "".join(f"- {row.model} ({row.dataset}): {row.source}\n" for row in published)
     markdown = (f"# Leaderboard: {results_dir.name}\n\n"
                 "Mean ± std over seeds of finished runs; throughput in samples/s and steps/s "
-                "after warm-up. Generated from runs.jsonl by `gan-bench leaderboard`.\n\n"
-                + markdown_table(table, metric_columns(records) + TIMING_COLUMNS) + "\n")
+                "after warm-up. Rows of kind `reference` are calibration rows, not models; rows "
+                "of kind `published` are numbers from papers, not measured here. Generated from "
+                "runs.jsonl by `gan-bench leaderboard`.\n\n"
+                + markdown_table(table, metric_columns(records) + TIMING_COLUMNS) + "\n"
+                + (f"\nPublished rows:\n{sources}" if sources else ""))
     atomic_write_bytes(results_dir / "leaderboard.md", markdown.encode())
     return table

@@ -6,6 +6,7 @@ such and the suite carries on.
 """
 
 import dataclasses
+import io
 import multiprocessing
 import os
 import re
@@ -23,6 +24,7 @@ import torch
 from tqdm import tqdm
 
 from gan_bench import registry
+from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.config import DatasetEntry, ModelEntry, Suite, TrainConfig, build_dataclass, model_train
 from gan_bench.errors import GanBenchError
 from gan_bench.provenance import git_commit, hardware, library_versions
@@ -32,7 +34,7 @@ from gan_bench.training import ConfigDriftError, Trainer, config_differences
 
 CHECKPOINTS_DIR = "checkpoints"
 SAMPLES_DIR = "samples"
-MAX_SAVED_SAMPLE_VALUES = 100_000  # keep the samples of low-dimensional runs next to the record
+SAVED_IMAGES = 100  # images keep only a grid's worth, as uint8: the evaluation set is megabytes
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,22 @@ def learning_curve_hook(job: Job, dataset, device: torch.device):
     return hook
 
 
+def save_samples(path: Path, samples: torch.Tensor) -> None:
+    """Keep a run's samples beside its record, in the samples-file format gan-bench reads: all
+    of them for points (N, d), the first SAVED_IMAGES as uint8 for images (N, C, H, W)."""
+    path.parent.mkdir(exist_ok=True)
+    samples = samples.detach().cpu()
+    if samples.dim() > 2:
+        samples = (samples[:SAVED_IMAGES] * 255).round().to(torch.uint8)
+    atomic_write_bytes(path, _npy_bytes(samples.numpy()))
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
 def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bool = True) -> dict:
     config = job.config()
     seed_everything(job.seed)
@@ -147,9 +165,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bo
         torch.manual_seed(job.seed)  # evaluation samples do not depend on where training resumed
         samples = model.sample(job.train.eval_samples)
         metrics = evaluate(dataset, samples, job.suite.meta.metrics)
-        if samples.numel() <= MAX_SAVED_SAMPLE_VALUES:
-            (results_dir / SAMPLES_DIR).mkdir(exist_ok=True)
-            np.save(results_dir / SAMPLES_DIR / f"{job.run_id}.npy", samples.cpu().numpy())
+        save_samples(results_dir / SAMPLES_DIR / f"{job.run_id}.npy", samples)
     return {
         "run_id": job.run_id,
         "kind": "reference" if model.is_reference else "model",
@@ -158,6 +174,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bo
         "steps": result.steps_done,
         "train_seconds": result.train_seconds,
         "metrics": metrics,
+        "curve_metrics": list(job.suite.meta.curve_metrics),  # drift-neutral: RNG is forked
         "timing": result.timing,
         "history": result.history,
         "config": config,

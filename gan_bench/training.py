@@ -7,6 +7,7 @@ killed and resumed from its last checkpoint follows the same trajectory as one t
 
 import math
 import pickle
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,8 +114,10 @@ class Trainer:
             return self._result(state["status"], state["diverged_at_step"])
         self.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
         train = self.train
+        # in a log file (a background run) the bar still shows, once a minute
         bar = tqdm(total=train.steps, initial=self.step, desc=self.description, leave=False,
-                   disable=None if self.show_progress else True, dynamic_ncols=True)
+                   disable=not self.show_progress, dynamic_ncols=True,
+                   mininterval=0.1 if sys.stderr.isatty() else 60.0)
         try:
             while self.step < train.steps:
                 started = time.perf_counter()

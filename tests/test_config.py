@@ -106,3 +106,13 @@ def test_curve_interval_must_fall_on_logged_steps(tmp_path):
                                               "log_every_steps = 4\ncurve_every_steps = 6"))
     with pytest.raises(GanBenchError, match=r"curve_every_steps \(6\) must be a multiple"):
         load_suite(str(path))
+
+
+def test_published_rows_are_read_and_checked(tmp_path):
+    suite = load_suite("mnist")
+    gan_paper = [row for row in suite.published if row.model == "Adversarial nets"]
+    assert gan_paper[0].metrics == {"parzen_ll_nats": 225.0, "parzen_stderr_nats": 2.0}
+    bad = write(tmp_path, TINY_SUITE + '\n[[published]]\nmodel = "x"\ndataset = "ring8"\n'
+                'source = "y"\nmetrics = { kl = "low" }\n')
+    with pytest.raises(GanBenchError, match="metrics must be numbers"):
+        load_suite(str(bad))

@@ -37,3 +37,16 @@ def test_written_markdown_has_one_row_per_model_and_dataset(tmp_path):
             if line.startswith(("| gan", "| vae"))]
     assert len(rows) == 2
     assert "8 ± 0" in rows[0]
+
+
+def test_published_rows_follow_the_measured_ones(tmp_path):
+    from gan_bench.config import PublishedRow
+
+    append_record(tmp_path, record("gan", 0, kl=0.2))
+    paper = PublishedRow("Paper GAN", "ring8", "Someone et al., Table 1",
+                         {"reverse_kl_nats": 0.45, "modes_captured": 6.3})
+    table = write_leaderboard(tmp_path, [paper])
+    assert list(table["kind"]) == ["model", "published"]
+    assert table.loc[1, "reverse_kl_nats_mean"] == 0.45
+    markdown = (tmp_path / "leaderboard.md").read_text()
+    assert "| Paper GAN" in markdown and "Someone et al., Table 1" in markdown

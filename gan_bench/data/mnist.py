@@ -218,6 +218,7 @@ class Mnist:
 
     name = "mnist"
     shape = (1, 28, 28)
+    train_size = N_TRAIN  # images per epoch
 
     def __init__(self, options: Options | None = None):
         self.options = options or self.Options()
