@@ -13,7 +13,6 @@ import re
 import shlex
 import signal
 import sys
-import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -227,26 +226,24 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
     progress = tqdm(total=len(all_jobs), initial=len(all_jobs) - len(pending), desc=suite.name,
                     unit="run", disable=None)
 
-    def finish(record: dict, started: float) -> None:
+    def finish(record: dict) -> None:
         append_record(results_dir, record)
         progress.update(1)
-        log(f"{record['run_id']}: {record['status']} in {time.perf_counter() - started:.1f} s "
-            f"{_brief(record['metrics'])}")
+        log(f"{record['run_id']}: {record['status']} after {record['train_seconds']:.1f} s of "
+            f"training {_brief(record['metrics'])}")
 
     with progress:
         if jobs == 1:
             for job in pending:
-                started = time.perf_counter()
-                finish(run_job(job, results_dir, device), started)
+                finish(run_job(job, results_dir, device))
             return results_dir
         threads = max(1, torch.get_num_threads() // jobs)
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
                                  initargs=(threads,)) as pool:
-            started = time.perf_counter()
             futures = [pool.submit(run_job, job, results_dir, device, False) for job in pending]
             for future in as_completed(futures):
-                finish(future.result(), started)
+                finish(future.result())
     return results_dir
 
 
