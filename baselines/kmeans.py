@@ -14,14 +14,12 @@ import numpy as np
 import torch
 from sklearn.cluster import KMeans as SklearnKMeans
 
-from baselines.model import GenerativeModel
+from baselines.reference_row import ReferenceRow
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_model
 
 
-class KMeans(GenerativeModel):
-    is_reference = True  # a calibration row, not a generative model
-
+class KMeans(ReferenceRow):
     @dataclass(frozen=True)
     class Options:
         clusters: int = 10_000
@@ -29,10 +27,7 @@ class KMeans(GenerativeModel):
         init: str = "random"
 
     def __init__(self, options: Options, dataset, device: torch.device):
-        super().__init__()
-        self.options = options
-        self.dataset = dataset
-        self.device = device
+        super().__init__(options, dataset, device)
         self.register_buffer("centroids", torch.empty(0))
         # drawn from numpy's RNG, which the harness seeds with the run's seed
         self.random_state = int(np.random.randint(2**31 - 1))

@@ -2,33 +2,16 @@
 
 Not a generative model: it calibrates the Parzen column (Theis et al. 2016 showed Parzen estimates
 are easy to game), showing what the estimator gives a "model" that memorised real images.
-``train_step`` does nothing; one step is enough.
 """
-
-from dataclasses import dataclass
 
 import torch
 
-from baselines.model import GenerativeModel
+from baselines.reference_row import ReferenceRow
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_model
 
 
-class TrainingData(GenerativeModel):
-    is_reference = True  # a calibration row, not a generative model
-
-    @dataclass(frozen=True)
-    class Options:
-        pass
-
-    def __init__(self, options: Options, dataset, device: torch.device):
-        super().__init__()
-        self.dataset = dataset
-        self.device = device
-
-    def train_step(self, batch: torch.Tensor) -> dict[str, float]:
-        return {}
-
+class TrainingData(ReferenceRow):
     @torch.no_grad()
     def sample(self, n: int) -> torch.Tensor:
         """The first ``n`` training images, (n, *dataset.shape) in [0, 1]."""

@@ -2,32 +2,16 @@
 
 It shows each metric's best attainable value at the suite's sample count: all modes, ~99%
 high-quality samples, near-zero reverse KL and Frechet distance, and a Parzen estimate to set
-beside the exact test log-likelihood. ``train_step`` does nothing; one step is enough.
+beside the exact test log-likelihood.
 """
-
-from dataclasses import dataclass
 
 import torch
 
-from baselines.model import GenerativeModel
+from baselines.reference_row import ReferenceRow
 from gan_bench.registry import register_model
 
 
-class TrueDistribution(GenerativeModel):
-    is_reference = True  # a calibration row, not a generative model
-
-    @dataclass(frozen=True)
-    class Options:
-        pass
-
-    def __init__(self, options: Options, dataset, device: torch.device):
-        super().__init__()
-        self.dataset = dataset
-        self.device = device
-
-    def train_step(self, batch: torch.Tensor) -> dict[str, float]:
-        return {}
-
+class TrueDistribution(ReferenceRow):
     @torch.no_grad()
     def sample(self, n: int) -> torch.Tensor:
         """(n, *dataset.shape) points from the dataset's own sampler, seeded from torch's RNG."""

@@ -15,7 +15,7 @@ from typing import Literal
 import torch
 from torch import nn
 
-from baselines.model import GenerativeModel
+from baselines.vae_elbo import VaeElbo
 from gan_bench.registry import register_model
 
 
@@ -24,7 +24,7 @@ def _mlp(in_dim: int, hidden: int, out_dim: int) -> nn.Sequential:
                          nn.ReLU(), nn.Linear(hidden, out_dim))
 
 
-class VaeMlp(GenerativeModel):
+class VaeMlp(VaeElbo):
     @dataclass(frozen=True)
     class Options:
         latent_dim: int = 2
@@ -43,25 +43,10 @@ class VaeMlp(GenerativeModel):
         self.device = device
         self.optimizers = {"vae": torch.optim.Adam(self.parameters(), options.learning_rate)}
 
-    def negative_elbo(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Mean over the batch of -ELBO, reconstruction NLL and KL, all in nats."""
-        mu, log_var = self.encoder(x).chunk(2, dim=1)
-        z = mu + torch.randn_like(mu) * (0.5 * log_var).exp()
-        x_mean = self.decoder(z)
-        nll = 0.5 * (((x - x_mean) ** 2) / self.decoder_log_var.exp()
-                     + self.decoder_log_var + math.log(2 * math.pi)).sum(dim=1).mean()
-        kl = 0.5 * (mu**2 + log_var.exp() - 1 - log_var).sum(dim=1).mean()
-        return nll + kl, nll, kl
-
-    def train_step(self, batch: torch.Tensor) -> dict[str, float]:
-        self.train()
-        optimizer = self.optimizers["vae"]
-        with self.timer.phase("vae"):
-            loss, nll, kl = self.negative_elbo(batch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-        return {"loss": loss.item(), "reconstruction_nats": nll.item(), "kl_nats": kl.item()}
+    def reconstruction_nll(self, x: torch.Tensor, x_mean: torch.Tensor) -> torch.Tensor:
+        """Gaussian -log p(x | z) with the shared learned variance, batch mean in nats."""
+        return 0.5 * (((x - x_mean) ** 2) / self.decoder_log_var.exp()
+                      + self.decoder_log_var + math.log(2 * math.pi)).sum(dim=1).mean()
 
     @torch.no_grad()
     def sample(self, n: int) -> torch.Tensor:

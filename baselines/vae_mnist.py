@@ -17,11 +17,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from baselines.model import GenerativeModel
+from baselines.vae_elbo import VaeElbo
 from gan_bench.registry import register_model
 
 
-class VaeMnist(GenerativeModel):
+class VaeMnist(VaeElbo):
     @dataclass(frozen=True)
     class Options:
         latent_dim: int = 20
@@ -44,25 +44,9 @@ class VaeMnist(GenerativeModel):
         optimizer = torch.optim.Adam if options.optimizer == "adam" else torch.optim.Adagrad
         self.optimizers = {"vae": optimizer(self.parameters(), lr=options.learning_rate)}
 
-    def negative_elbo(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Mean over the batch of -ELBO, reconstruction NLL and KL (nats); images in [0, 1]."""
-        x = images.reshape(images.shape[0], -1)
-        mu, log_var = self.encoder(x).chunk(2, dim=1)
-        z = mu + torch.randn_like(mu) * (0.5 * log_var).exp()
-        logits = self.decoder(z)
-        nll = F.binary_cross_entropy_with_logits(logits, x, reduction="sum") / x.shape[0]
-        kl = 0.5 * (mu**2 + log_var.exp() - 1 - log_var).sum(dim=1).mean()
-        return nll + kl, nll, kl
-
-    def train_step(self, batch: torch.Tensor) -> dict[str, float]:
-        self.train()
-        optimizer = self.optimizers["vae"]
-        with self.timer.phase("vae"):
-            loss, nll, kl = self.negative_elbo(batch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-        return {"loss": loss.item(), "reconstruction_nats": nll.item(), "kl_nats": kl.item()}
+    def reconstruction_nll(self, x: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+        """Bernoulli -log p(x | z) of pixels in [0, 1] (binary cross-entropy), batch mean in nats."""
+        return F.binary_cross_entropy_with_logits(logits, x, reduction="sum") / x.shape[0]
 
     @torch.no_grad()
     def sample(self, n: int) -> torch.Tensor:
