@@ -15,6 +15,12 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def stream_seed(seed: int, index: int) -> int:
+    """A seed for stream ``index`` (a step, an epoch) of a run seeded with ``seed``; distinct
+    (seed, index) pairs give distinct 63-bit seeds for any realistic index."""
+    return (seed * 2_147_483_647 + index) % (2**63)
+
+
 def rng_state() -> dict:
     state = {"python": random.getstate(), "numpy": np.random.get_state(),
              "torch": torch.get_rng_state()}

@@ -9,11 +9,11 @@ import torch
 from gan_bench.cli import build_parser, main
 from gan_bench.data.mixtures import Ring8
 
-SUBCOMMANDS = ["run", "modes", "leaderboard"]
+SUBCOMMANDS = ["run", "modes", "parzen", "leaderboard", "data", "data fetch"]
 
 
 def test_help_for_the_command_and_every_subcommand(capsys):
-    for argv in [["--help"]] + [[name, "--help"] for name in SUBCOMMANDS]:
+    for argv in [["--help"]] + [[*name.split(), "--help"] for name in SUBCOMMANDS]:
         with pytest.raises(SystemExit) as exit_info:
             build_parser().parse_args(argv)
         assert exit_info.value.code == 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import torch
 
 from gan_bench.registry import register_dataset
+from gan_bench.seeding import stream_seed
 
 EVAL_SEED_OFFSET = 1_000_003  # held-out points never share a stream with training batches
 
@@ -40,17 +41,12 @@ class GaussianMixture2D:
         return self.means[labels] + self.std * noise, labels
 
     def train_batch(self, step: int, batch_size: int, seed: int) -> torch.Tensor:
-        generator = torch.Generator().manual_seed(_stream_seed(seed, step))
+        generator = torch.Generator().manual_seed(stream_seed(seed, step))
         return self.sample(batch_size, generator)[0]
 
     def held_out(self, n: int, seed: int = 0) -> torch.Tensor:
-        generator = torch.Generator().manual_seed(_stream_seed(seed, EVAL_SEED_OFFSET))
+        generator = torch.Generator().manual_seed(stream_seed(seed, EVAL_SEED_OFFSET))
         return self.sample(n, generator)[0]
-
-
-def _stream_seed(seed: int, step: int) -> int:
-    # Distinct (seed, step) pairs map to distinct 63-bit seeds for any realistic step count.
-    return (seed * 2_147_483_647 + step) % (2**63)
 
 
 class Ring8(GaussianMixture2D):

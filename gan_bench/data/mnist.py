@@ -25,9 +25,9 @@ import numpy as np
 import torch
 
 from gan_bench.atomic_files import atomic_write_bytes
-from gan_bench.data.mixtures import _stream_seed
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_dataset
+from gan_bench.seeding import stream_seed
 
 CACHE_ENV = "GAN_BENCH_CACHE"
 CACHE_FILE_NAME = "mnist.npz"
@@ -206,7 +206,7 @@ def _one_line(error) -> str:
 @functools.lru_cache(maxsize=2)
 def _epoch_order(seed: int, epoch: int, n_images: int) -> torch.Tensor:
     # Cached because every batch of an epoch needs the same permutation; read-only for callers.
-    generator = torch.Generator().manual_seed(_stream_seed(seed, epoch))
+    generator = torch.Generator().manual_seed(stream_seed(seed, epoch))
     return torch.randperm(n_images, generator=generator)
 
 
