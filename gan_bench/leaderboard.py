@@ -76,7 +76,8 @@ def leaderboard_table(records: list[dict], published=()) -> pd.DataFrame:
 
 
 def markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
-    shown = table[GROUP_KEYS + ["kind", "runs", "diverged", "steps"]].copy()
+    shown = table[GROUP_KEYS + ["kind", "runs", "diverged"]].copy()
+    shown["steps"] = ["" if pd.isna(steps) else str(int(steps)) for steps in table["steps"]]
     for name in value_names:
         pairs = zip(table[f"{name}_mean"], table[f"{name}_std"], strict=True)
         shown[name] = [_mean_std(mean, std) for mean, std in pairs]
