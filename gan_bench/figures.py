@@ -9,7 +9,7 @@ from torchvision.utils import save_image
 
 from gan_bench import registry
 from gan_bench.records import read_records
-from gan_bench.suite import SAMPLES_DIR
+from gan_bench.samples_io import SAMPLES_DIR
 
 FIGURES_DIR = "figures"
 CURVE_KEY = "parzen_valid_ll_nats"

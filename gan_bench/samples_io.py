@@ -1,4 +1,4 @@
-"""Reading a user's samples file for evaluation without training.
+"""Samples files: reading a user's for evaluation without training, and keeping a run's.
 
 Accepted: ``.npy``, or ``.npz`` (the key ``samples``, else the first array), shaped N x 2 (2-D
 mixtures) or, for images, N x 784, N x 28 x 28, N x 1 x 28 x 28 or N x 3 x 28 x 28, float in
@@ -6,14 +6,18 @@ mixtures) or, for images, N x 784, N x 28 x 28, N x 1 x 28 x 28 or N x 3 x 28 x 
 float32 (N, 2).
 """
 
+import io
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.errors import GanBenchError
 
+SAMPLES_DIR = "samples"  # a run's samples, in its suite's results folder
+SAVED_IMAGES = 100  # images keep only a grid's worth, as uint8: the evaluation set is megabytes
 ACCEPTED_SHAPES = "N x 2, N x 784, N x 28 x 28, N x 1 x 28 x 28 or N x 3 x 28 x 28"
 
 
@@ -72,3 +76,19 @@ def load_samples(path: Path, expected_shape: tuple[int, ...]) -> torch.Tensor:
         raise GanBenchError(f"{path}: samples of shape {tuple(samples.shape)} do not fit a dataset "
                             f"whose points are shaped {tuple(expected_shape)}")
     return samples
+
+
+def save_samples(path: Path, samples: torch.Tensor) -> None:
+    """Keep a run's samples beside its record, in the samples-file format gan-bench reads: all
+    of them for points (N, d), the first SAVED_IMAGES as uint8 for images (N, C, H, W)."""
+    path.parent.mkdir(exist_ok=True)
+    samples = samples.detach().cpu()
+    if samples.dim() > 2:
+        samples = (samples[:SAVED_IMAGES] * 255).round().to(torch.uint8)
+    atomic_write_bytes(path, _npy_bytes(samples.numpy()))
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()

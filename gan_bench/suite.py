@@ -5,91 +5,29 @@ last checkpoint on the next invocation; finished runs are skipped. A diverged ru
 such and the suite carries on.
 """
 
-import dataclasses
-import io
 import multiprocessing
 import os
-import re
 import shlex
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import torch
 from tqdm import tqdm
 
 from gan_bench import registry
-from gan_bench.atomic_files import atomic_write_bytes
-from gan_bench.config import DatasetEntry, ModelEntry, Suite, TrainConfig, build_dataclass, model_train
+from gan_bench.config import Suite, build_dataclass
 from gan_bench.errors import GanBenchError
+from gan_bench.jobs import Job, expand_jobs
 from gan_bench.provenance import git_commit, hardware, library_versions
 from gan_bench.records import append_record, read_records
+from gan_bench.samples_io import SAMPLES_DIR, save_samples
 from gan_bench.seeding import seed_everything
 from gan_bench.training import ConfigDriftError, Trainer, config_differences
 
 CHECKPOINTS_DIR = "checkpoints"
-SAMPLES_DIR = "samples"
-SAVED_IMAGES = 100  # images keep only a grid's worth, as uint8: the evaluation set is megabytes
-
-
-@dataclass(frozen=True)
-class Job:
-    suite: Suite
-    model: ModelEntry
-    dataset: DatasetEntry
-    seed: int
-
-    @property
-    def train(self) -> TrainConfig:
-        return model_train(self.suite.train, self.model)
-
-    @property
-    def run_id(self) -> str:
-        return f"{self.model.name}__{self.dataset.name}__seed{self.seed}"
-
-    def config(self) -> dict:
-        """The full configuration, defaults filled in: the drift guard and the record's config."""
-        model_options = build_dataclass(registry.get_model(self.model.model).Options,
-                                        self.model.options, self.model.name)
-        dataset_options = build_dataclass(registry.get_dataset(self.dataset.name).Options,
-                                          self.dataset.options, self.dataset.name)
-        return {
-            "suite": self.suite.name,
-            "model_name": self.model.name,
-            "model": self.model.model,
-            "model_options": dataclasses.asdict(model_options),
-            "dataset": self.dataset.name,
-            "dataset_options": dataclasses.asdict(dataset_options),
-            "train": dataclasses.asdict(self.train),
-            "metrics": list(self.suite.meta.metrics),
-            "seed": self.seed,
-        }
-
-
-def expand_jobs(suite: Suite, seeds: int | None = None, only: str | None = None) -> list[Job]:
-    """Every (dataset, model, seed); ``seeds`` (the --seeds option) overrides the suite and each
-    model's own seed count; ``only`` keeps the jobs whose run id matches that regular expression."""
-    def n_seeds(model: ModelEntry) -> int:
-        if seeds is not None:
-            return seeds
-        return suite.meta.seeds if model.seeds is None else model.seeds
-
-    jobs = [Job(suite, m, d, s) for d in suite.datasets for m in suite.models
-            for s in range(n_seeds(m))]
-    if only is None:
-        return jobs
-    try:
-        pattern = re.compile(only)
-    except re.error as error:
-        raise GanBenchError(f"--only {only!r} is not a regular expression: {error}") from None
-    kept = [job for job in jobs if pattern.search(job.run_id)]
-    if not kept:
-        raise GanBenchError(f"--only {only!r} matches none of: {', '.join(j.run_id for j in jobs)}")
-    return kept
 
 
 def ensure_writable(folder: Path) -> None:
@@ -128,22 +66,6 @@ def learning_curve_hook(job: Job, dataset, device: torch.device):
         return evaluate(dataset, samples, names)
 
     return hook
-
-
-def save_samples(path: Path, samples: torch.Tensor) -> None:
-    """Keep a run's samples beside its record, in the samples-file format gan-bench reads: all
-    of them for points (N, d), the first SAVED_IMAGES as uint8 for images (N, C, H, W)."""
-    path.parent.mkdir(exist_ok=True)
-    samples = samples.detach().cpu()
-    if samples.dim() > 2:
-        samples = (samples[:SAVED_IMAGES] * 255).round().to(torch.uint8)
-    atomic_write_bytes(path, _npy_bytes(samples.numpy()))
-
-
-def _npy_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array)
-    return buffer.getvalue()
 
 
 def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bool = True) -> dict:

@@ -15,7 +15,7 @@ from gan_bench import registry
 from gan_bench.config import load_suite
 from gan_bench.errors import GanBenchError
 from gan_bench.records import read_records
-from gan_bench.suite import expand_jobs, run_suite
+from gan_bench.suite import run_suite
 from gan_bench.training import ConfigDriftError
 from tests.conftest import TINY_SUITE
 
@@ -40,16 +40,6 @@ class DivergesAtStep3(GenerativeModel):
 
     def sample(self, n):
         return torch.zeros(n, 2)
-
-
-def test_jobs_cover_models_datasets_and_seeds(tiny_suite):
-    jobs = expand_jobs(load_suite(str(tiny_suite)))
-    assert sorted(j.run_id for j in jobs) == [
-        "gan__ring8__seed0", "gan__ring8__seed1", "vae__ring8__seed0", "vae__ring8__seed1"]
-    assert len(expand_jobs(load_suite(str(tiny_suite)), seeds=3)) == 6
-    tiny_suite.write_text(TINY_SUITE.replace('model = "vae-mlp"', 'model = "vae-mlp"\nseeds = 1'))
-    assert sorted(j.run_id for j in expand_jobs(load_suite(str(tiny_suite)))) == [
-        "gan__ring8__seed0", "gan__ring8__seed1", "vae__ring8__seed0"]
 
 
 def test_suite_records_each_run_once_and_skips_finished_runs(tiny_suite, tmp_path):
@@ -171,12 +161,3 @@ def test_learning_curve_is_scored_without_changing_the_trajectory(tiny_suite, tm
         assert a[run_id]["metrics"] == b[run_id]["metrics"]
         scored = [h for h in b[run_id]["history"] if "modes_captured" in h]
         assert [h["step"] for h in scored] == [8]
-
-
-def test_only_selects_jobs_by_run_id(tiny_suite):
-    suite = load_suite(str(tiny_suite))
-    assert [j.run_id for j in expand_jobs(suite, only="^vae.*seed1$")] == ["vae__ring8__seed1"]
-    with pytest.raises(GanBenchError, match="matches none of: gan__ring8__seed0"):
-        expand_jobs(suite, only="nothing")
-    with pytest.raises(GanBenchError, match="not a regular expression"):
-        expand_jobs(suite, only="(")

@@ -1,0 +1,65 @@
+"""A suite's runs: one job per (dataset, model, seed), named MODEL__DATASET__seedN."""
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from gan_bench import registry
+from gan_bench.config import DatasetEntry, ModelEntry, Suite, TrainConfig, build_dataclass, model_train
+from gan_bench.errors import GanBenchError
+
+
+@dataclass(frozen=True)
+class Job:
+    suite: Suite
+    model: ModelEntry
+    dataset: DatasetEntry
+    seed: int
+
+    @property
+    def train(self) -> TrainConfig:
+        return model_train(self.suite.train, self.model)
+
+    @property
+    def run_id(self) -> str:
+        return f"{self.model.name}__{self.dataset.name}__seed{self.seed}"
+
+    def config(self) -> dict:
+        """The full configuration, defaults filled in: the drift guard and the record's config."""
+        model_options = build_dataclass(registry.get_model(self.model.model).Options,
+                                        self.model.options, self.model.name)
+        dataset_options = build_dataclass(registry.get_dataset(self.dataset.name).Options,
+                                          self.dataset.options, self.dataset.name)
+        return {
+            "suite": self.suite.name,
+            "model_name": self.model.name,
+            "model": self.model.model,
+            "model_options": dataclasses.asdict(model_options),
+            "dataset": self.dataset.name,
+            "dataset_options": dataclasses.asdict(dataset_options),
+            "train": dataclasses.asdict(self.train),
+            "metrics": list(self.suite.meta.metrics),
+            "seed": self.seed,
+        }
+
+
+def expand_jobs(suite: Suite, seeds: int | None = None, only: str | None = None) -> list[Job]:
+    """Every (dataset, model, seed); ``seeds`` (the --seeds option) overrides the suite and each
+    model's own seed count; ``only`` keeps the jobs whose run id matches that regular expression."""
+    def n_seeds(model: ModelEntry) -> int:
+        if seeds is not None:
+            return seeds
+        return suite.meta.seeds if model.seeds is None else model.seeds
+
+    jobs = [Job(suite, m, d, s) for d in suite.datasets for m in suite.models
+            for s in range(n_seeds(m))]
+    if only is None:
+        return jobs
+    try:
+        pattern = re.compile(only)
+    except re.error as error:
+        raise GanBenchError(f"--only {only!r} is not a regular expression: {error}") from None
+    kept = [job for job in jobs if pattern.search(job.run_id)]
+    if not kept:
+        raise GanBenchError(f"--only {only!r} matches none of: {', '.join(j.run_id for j in jobs)}")
+    return kept
