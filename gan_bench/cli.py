@@ -59,6 +59,26 @@ def cmd_parzen(args) -> None:
     _emit(parzen_for_dataset(dataset, samples), args.json)
 
 
+def cmd_fid(args) -> None:
+    import warnings
+
+    from gan_bench import registry
+    from gan_bench.metrics.fid import RECOMMENDED_SAMPLES, FewSamplesWarning, fid_for_dataset
+    from gan_bench.samples_io import load_samples
+    from gan_bench.seeding import resolve_device
+
+    dataset = registry.get_dataset(args.dataset)()
+    samples = load_samples(args.samples, dataset.shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FewSamplesWarning)  # one line of our own instead
+        result = fid_for_dataset(dataset, samples, args.real_count, args.kid_subset_size,
+                                 resolve_device(args.device))
+    if samples.shape[0] < RECOMMENDED_SAMPLES:  # stderr, so that --json stdout stays one object
+        print(f"gan-bench: warning: {samples.shape[0]} samples; FID and KID are biased below "
+              f"{RECOMMENDED_SAMPLES}", file=sys.stderr)
+    _emit(result, args.json)
+
+
 def cmd_data_fetch(args) -> None:
     from gan_bench.data.mnist import fetch_mnist
 
@@ -128,6 +148,17 @@ def build_parser() -> argparse.ArgumentParser:
     parzen.add_argument("--json", action="store_true", help="print one JSON object")
     parzen.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])
     parzen.set_defaults(handler=cmd_parzen)
+
+    fid = commands.add_parser("fid", help="FID, KID and precision/recall of a samples file")
+    fid.add_argument("--samples", type=Path, required=True, help=".npy or .npz samples file")
+    fid.add_argument("--dataset", required=True, help="mnist")
+    fid.add_argument("--json", action="store_true", help="print one JSON object")
+    fid.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])
+    fid.add_argument("--real-count", type=int, default=10_000,
+                     help="first N test images as the real set (default: all 10,000; fewer for quick checks)")
+    fid.add_argument("--kid-subset-size", type=int, default=1000,
+                     help="images per KID subset; at most both counts (default 1000)")
+    fid.set_defaults(handler=cmd_fid)
 
     data = commands.add_parser("data", help="datasets that are downloaded")
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="COMMAND")

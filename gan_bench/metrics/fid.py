@@ -1,0 +1,157 @@
+"""FID, KID and precision/recall on Inception features, through torch-fidelity (REFERENCES.md section 5).
+
+torch-fidelity's ``calculate_metrics`` does the work: its ``inception-v3-compat`` feature extractor
+with the TF Inception weights from :func:`inception_weights_path`, its 2048-d pool3 layer for all
+three metrics (precision/recall included, instead of its VGG-16 default, whose weights are out of
+reach here), and its arithmetic. This module only turns images into its input and picks the
+options.
+
+Real-data features are cached by torch-fidelity itself, in ``$GAN_BENCH_CACHE/torch-fidelity``,
+under ``input2_cache_name``. That name is built from everything that determines the features:
+dataset, split, image count, feature extractor and the content sha256 of its weights (checked on
+every use by :func:`inception_weights_path`), so a changed input gives a new entry instead of a
+stale one. The dataset's bytes are pinned by its own digest (see ``gan_bench.data.mnist``). The
+generated side is never cached.
+"""
+
+import warnings
+from pathlib import Path
+
+import torch
+import torch_fidelity
+from torch.utils.data import Dataset
+from torch_fidelity.metric_fid import KEY_METRIC_FID
+from torch_fidelity.metric_kid import KEY_METRIC_KID_MEAN, KEY_METRIC_KID_STD
+from torch_fidelity.metric_prc import KEY_METRIC_PRECISION, KEY_METRIC_RECALL
+
+from gan_bench.cache import cache_dir
+from gan_bench.errors import GanBenchError
+from gan_bench.metrics import inception_weights
+from gan_bench.registry import register_metric
+
+KEY_FID = "fid"
+KEY_KID_MEAN = "kid_mean"
+KEY_KID_STD = "kid_std"
+KEY_PRECISION = "precision"
+KEY_RECALL = "recall"
+FROM_TORCH_FIDELITY = {KEY_FID: KEY_METRIC_FID, KEY_KID_MEAN: KEY_METRIC_KID_MEAN,
+                       KEY_KID_STD: KEY_METRIC_KID_STD, KEY_PRECISION: KEY_METRIC_PRECISION,
+                       KEY_RECALL: KEY_METRIC_RECALL}
+
+FEATURE_EXTRACTOR = "inception-v3-compat"
+FEATURE_LAYER = "2048"  # the only valid layer of the converted weights: their logits are NaN
+KID_SUBSET_SIZE = 1000  # torch-fidelity's default
+PRC_NEIGHBORHOOD = 3  # torch-fidelity's default; each set needs more images than this
+RECOMMENDED_SAMPLES = 10_000
+MNIST_REAL_SPLIT = "test"
+MNIST_REAL_COUNT = 10_000
+CACHE_SUBDIR = "torch-fidelity"
+
+
+class FewSamplesWarning(UserWarning):
+    """Fewer samples than RECOMMENDED_SAMPLES: FID and KID are biased, not comparable to papers."""
+
+
+class Uint8Images(Dataset):
+    """torch-fidelity's input protocol: item i is a uint8 (3, H, W) tensor."""
+
+    def __init__(self, images: torch.Tensor):
+        self.images = to_uint8_rgb(images)
+
+    def __len__(self) -> int:
+        return self.images.shape[0]
+
+    def __getitem__(self, index: int) -> torch.Tensor:
+        return self.images[index]
+
+
+def to_uint8_rgb(images: torch.Tensor) -> torch.Tensor:
+    """Float (N, 1 or 3, H, W) in [0, 1] -> uint8 (N, 3, H, W) round(x * 255), gray repeated."""
+    if images.dim() != 4 or images.shape[1] not in (1, 3):
+        raise GanBenchError(f"FID needs images shaped N x 1 x H x W or N x 3 x H x W, got "
+                            f"{tuple(images.shape)}")
+    images = images.detach().cpu().float()
+    if not torch.isfinite(images).all() or images.min() < 0 or images.max() > 1:
+        raise GanBenchError("FID needs finite image values in [0, 1]")
+    return (images * 255).round().to(torch.uint8).expand(-1, 3, -1, -1).contiguous()
+
+
+def real_cache_name(dataset: str, split: str, count: int, extractor: str = FEATURE_EXTRACTOR,
+                    weights_sha256: str = inception_weights.CONTENT_SHA256) -> str:
+    """torch-fidelity's cache entry name for a real set's features and FID statistics."""
+    return f"gan-bench-{dataset}-{split}-n{count}-{extractor}-weights-{weights_sha256}"
+
+
+def check_counts(n_samples: int, n_real: int, kid_subset_size: int) -> None:
+    if kid_subset_size < 2:  # KID's unbiased estimate divides by subset size - 1
+        raise GanBenchError(f"the KID subset size must be at least 2, got {kid_subset_size}")
+    for what, count in (("samples", n_samples), ("real images", n_real)):
+        if count <= PRC_NEIGHBORHOOD:
+            raise GanBenchError(f"FID needs more than {PRC_NEIGHBORHOOD} {what}, got {count}")
+        if count < kid_subset_size:
+            raise GanBenchError(f"the KID subset size {kid_subset_size} exceeds the {count} {what}; "
+                                f"pass a smaller --kid-subset-size or more {what}")
+
+
+def torch_fidelity_options(kid_subset_size: int, cuda: bool) -> dict:
+    """The ``calculate_metrics`` options besides inputs and cache."""
+    return {
+        "fid": True, "kid": True, "prc": True, "cuda": cuda, "verbose": False,
+        "feature_extractor": FEATURE_EXTRACTOR, "feature_layer_fid": FEATURE_LAYER,
+        "feature_layer_kid": FEATURE_LAYER, "feature_layer_prc": FEATURE_LAYER,
+        "feature_extractor_weights_path": str(inception_weights.inception_weights_path()),
+        "kid_subset_size": kid_subset_size, "prc_neighborhood": PRC_NEIGHBORHOOD,
+        # No DataLoader worker processes: the images are already in memory as uint8.
+        "save_cpu_ram": True,
+    }
+
+
+def fid_kid_prc(samples: torch.Tensor, real: torch.Tensor, real_name: str,
+                kid_subset_size: int = KID_SUBSET_SIZE, device: torch.device | str = "cpu",
+                cache_root: Path | None = None) -> dict:
+    """FID, KID mean/std and precision/recall of ``samples`` against ``real``.
+
+    Both are float (N, 1 or 3, H, W) in [0, 1]. ``real_name`` keys the cache of the real features
+    (see :func:`real_cache_name`). Precision is the fraction of samples within the real manifold,
+    recall the fraction of real images within the samples' manifold. Warns (FewSamplesWarning)
+    below RECOMMENDED_SAMPLES samples.
+    """
+    check_counts(samples.shape[0], real.shape[0], kid_subset_size)
+    if samples.shape[0] < RECOMMENDED_SAMPLES:
+        warnings.warn(f"FID and KID on {samples.shape[0]} samples are biased; use at least "
+                      f"{RECOMMENDED_SAMPLES} to compare with published numbers (below 2048 the "
+                      f"covariance is rank-deficient)", FewSamplesWarning, stacklevel=2)
+    try:
+        found = torch_fidelity.calculate_metrics(
+            input1=Uint8Images(samples), input2=Uint8Images(real), input2_cache_name=real_name,
+            cache=True, cache_root=str(cache_root or cache_dir() / CACHE_SUBDIR),
+            **torch_fidelity_options(kid_subset_size, torch.device(device).type == "cuda"))
+    except ValueError as error:  # torch-fidelity's vassert
+        raise GanBenchError(f"torch-fidelity: {error}") from None
+    result = {key: float(found[theirs]) for key, theirs in FROM_TORCH_FIDELITY.items()}
+    return result | {"n_samples": samples.shape[0], "n_real": real.shape[0]}
+
+
+def fid_for_dataset(dataset, samples: torch.Tensor, real_count: int = MNIST_REAL_COUNT,
+                    kid_subset_size: int = KID_SUBSET_SIZE,
+                    device: torch.device | str = "cpu") -> dict:
+    """:func:`fid_kid_prc` against the first ``real_count`` MNIST test images."""
+    if not hasattr(dataset, "parzen_test") or tuple(dataset.shape) != (1, 28, 28):
+        raise GanBenchError(f"metric 'fid' is not available for dataset {dataset.name!r}")
+    if not 1 <= real_count <= MNIST_REAL_COUNT:
+        raise GanBenchError(f"the real image count must lie in 1..{MNIST_REAL_COUNT}, got {real_count}")
+    real = dataset.parzen_test()[:real_count].reshape(-1, *dataset.shape)
+    name = real_cache_name(dataset.name, MNIST_REAL_SPLIT, real_count)
+    return fid_kid_prc(samples, real, name, kid_subset_size, device)
+
+
+def fid_metric(dataset, samples: torch.Tensor) -> dict[str, float]:
+    """Registered as ``fid``: the float results; precision and recall prefixed so that they stay
+    apart from other metrics' keys in a run record's flat metrics dict."""
+    result = fid_for_dataset(dataset, samples, device=samples.device)
+    return {KEY_FID: result[KEY_FID], KEY_KID_MEAN: result[KEY_KID_MEAN],
+            KEY_KID_STD: result[KEY_KID_STD], "fid_precision": result[KEY_PRECISION],
+            "fid_recall": result[KEY_RECALL]}
+
+
+register_metric("fid", fid_metric)
