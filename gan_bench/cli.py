@@ -44,8 +44,8 @@ def cmd_modes(args) -> None:
 
     dataset = registry.get_dataset(args.dataset)()
     samples = load_samples(args.samples, dataset.shape)
-    _emit(registry.get_metric("modes")(dataset, samples) | {"n_samples": samples.shape[0]},
-          args.json)
+    coverage = registry.get_metric(dataset.coverage_metric)(dataset, samples)
+    _emit(coverage | {"n_samples": samples.shape[0]}, args.json)
 
 
 def cmd_parzen(args) -> None:
@@ -138,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     modes = commands.add_parser("modes", help="mode coverage of a samples file")
     modes.add_argument("--samples", type=Path, required=True, help=".npy or .npz samples file")
-    modes.add_argument("--dataset", required=True, help="ring8 or grid25")
+    modes.add_argument("--dataset", required=True,
+                       help="ring8 or grid25 (modes), mnist (digit classes, frozen classifier)")
     modes.add_argument("--json", action="store_true", help="print one JSON object")
     modes.set_defaults(handler=cmd_modes)
 

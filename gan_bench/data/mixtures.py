@@ -24,6 +24,7 @@ class GaussianMixture2D:
         pass
 
     shape = (2,)
+    coverage_metric = "modes"  # what `gan-bench modes` reports for this dataset
 
     def __init__(self, name: str, means: torch.Tensor, std: float):
         self.name = name

@@ -186,6 +186,7 @@ class Mnist:
 
     name = "mnist"
     shape = (1, 28, 28)
+    coverage_metric = "classes"  # what `gan-bench modes` reports for this dataset
     train_size = N_TRAIN  # images per epoch
 
     def __init__(self, options: Options | None = None):
@@ -222,6 +223,10 @@ class Mnist:
     def parzen_test(self) -> torch.Tensor:
         """The 10,000 test images, float32 (10000, 784) in [0, 1]."""
         return _to_unit(self._images["test"]).flatten(1)
+
+    def test_labels(self) -> torch.Tensor:
+        """The digits (10000,) of the test images, int64 in 0..9."""
+        return torch.from_numpy(load_mnist()["test_labels"]).long()
 
     @functools.cached_property
     def mean_train_pixel(self) -> torch.Tensor:

@@ -1,3 +1,12 @@
 """Metrics; each module registers the metrics it provides at import."""
 
-from gan_bench.metrics import exact_ll, fid, frechet, modes, parzen, parzen_curve, sharpness  # noqa: F401
+from gan_bench.metrics import (  # noqa: F401
+    class_coverage,
+    exact_ll,
+    fid,
+    frechet,
+    modes,
+    parzen,
+    parzen_curve,
+    sharpness,
+)
