@@ -117,6 +117,16 @@ def _emit(result: dict, as_json: bool) -> None:
             print(f"{key}: {value}")
 
 
+def _evaluation_command(commands, name: str, handler, help_text: str, datasets: str):
+    """A subcommand that scores a samples file: --samples, --dataset and --json."""
+    command = commands.add_parser(name, help=help_text)
+    command.add_argument("--samples", type=Path, required=True, help=".npy or .npz samples file")
+    command.add_argument("--dataset", required=True, help=datasets)
+    command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.set_defaults(handler=handler)
+    return command
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gan-bench", description="Benchmark and evaluation suite for GANs.")
@@ -136,30 +146,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run only the jobs whose run id (MODEL__DATASET__seedN) matches")
     run.set_defaults(handler=cmd_run)
 
-    modes = commands.add_parser("modes", help="mode coverage of a samples file")
-    modes.add_argument("--samples", type=Path, required=True, help=".npy or .npz samples file")
-    modes.add_argument("--dataset", required=True,
-                       help="ring8 or grid25 (modes), mnist (digit classes, frozen classifier)")
-    modes.add_argument("--json", action="store_true", help="print one JSON object")
-    modes.set_defaults(handler=cmd_modes)
-
-    parzen = commands.add_parser("parzen", help="Parzen window log-likelihood of a samples file")
-    parzen.add_argument("--samples", type=Path, required=True, help=".npy or .npz samples file")
-    parzen.add_argument("--dataset", required=True, help="mnist, ring8 or grid25")
-    parzen.add_argument("--json", action="store_true", help="print one JSON object")
+    _evaluation_command(commands, "modes", cmd_modes, "mode coverage of a samples file",
+                        "ring8 or grid25 (modes), mnist (digit classes, frozen classifier)")
+    parzen = _evaluation_command(commands, "parzen", cmd_parzen,
+                                 "Parzen window log-likelihood of a samples file",
+                                 "mnist, ring8 or grid25")
     parzen.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])
-    parzen.set_defaults(handler=cmd_parzen)
-
-    fid = commands.add_parser("fid", help="FID, KID and precision/recall of a samples file")
-    fid.add_argument("--samples", type=Path, required=True, help=".npy or .npz samples file")
-    fid.add_argument("--dataset", required=True, help="mnist")
-    fid.add_argument("--json", action="store_true", help="print one JSON object")
+    fid = _evaluation_command(commands, "fid", cmd_fid,
+                              "FID, KID and precision/recall of a samples file", "mnist")
     fid.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])
     fid.add_argument("--real-count", type=int, default=10_000,
                      help="first N test images as the real set (default: all 10,000; fewer for quick checks)")
     fid.add_argument("--kid-subset-size", type=int, default=1000,
                      help="images per KID subset; at most both counts (default 1000)")
-    fid.set_defaults(handler=cmd_fid)
 
     data = commands.add_parser("data", help="datasets that are downloaded")
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="COMMAND")
