@@ -24,19 +24,25 @@ class Job:
     def run_id(self) -> str:
         return f"{self.model.name}__{self.dataset.name}__seed{self.seed}"
 
+    def model_options(self):
+        """The model's typed Options, defaults filled in."""
+        return build_dataclass(registry.get_model(self.model.model).Options, self.model.options,
+                               self.model.name)
+
+    def dataset_options(self):
+        """The dataset's typed Options, defaults filled in."""
+        return build_dataclass(registry.get_dataset(self.dataset.name).Options,
+                               self.dataset.options, self.dataset.name)
+
     def config(self) -> dict:
         """The full configuration, defaults filled in: the drift guard and the record's config."""
-        model_options = build_dataclass(registry.get_model(self.model.model).Options,
-                                        self.model.options, self.model.name)
-        dataset_options = build_dataclass(registry.get_dataset(self.dataset.name).Options,
-                                          self.dataset.options, self.dataset.name)
         return {
             "suite": self.suite.name,
             "model_name": self.model.name,
             "model": self.model.model,
-            "model_options": dataclasses.asdict(model_options),
+            "model_options": dataclasses.asdict(self.model_options()),
             "dataset": self.dataset.name,
-            "dataset_options": dataclasses.asdict(dataset_options),
+            "dataset_options": dataclasses.asdict(self.dataset_options()),
             "train": dataclasses.asdict(self.train),
             "metrics": list(self.suite.meta.metrics),
             "seed": self.seed,

@@ -18,7 +18,7 @@ import torch
 from tqdm import tqdm
 
 from gan_bench import registry
-from gan_bench.config import Suite, build_dataclass
+from gan_bench.config import Suite
 from gan_bench.errors import GanBenchError
 from gan_bench.jobs import Job, expand_jobs
 from gan_bench.provenance import git_commit, hardware, library_versions
@@ -71,11 +71,8 @@ def learning_curve_hook(job: Job, dataset, device: torch.device):
 def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bool = True) -> dict:
     config = job.config()
     seed_everything(job.seed)
-    dataset_factory = registry.get_dataset(job.dataset.name)
-    dataset = dataset_factory(build_dataclass(dataset_factory.Options, job.dataset.options, ""))
-    model_factory = registry.get_model(job.model.model)
-    model = model_factory(build_dataclass(model_factory.Options, job.model.options, ""),
-                          dataset, device)
+    dataset = registry.get_dataset(job.dataset.name)(job.dataset_options())
+    model = registry.get_model(job.model.model)(job.model_options(), dataset, device)
     trainer = Trainer(model, dataset, job.train, job.seed, device,
                       results_dir / CHECKPOINTS_DIR / f"{job.run_id}.pt", config,
                       description=job.run_id, show_progress=show_progress,
