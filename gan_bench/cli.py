@@ -11,7 +11,6 @@ DEFAULT_RESULTS = Path("results")
 
 
 def cmd_run(args) -> None:
-    import torch
     from tqdm import tqdm
 
     from gan_bench.config import load_suite
@@ -22,10 +21,7 @@ def cmd_run(args) -> None:
 
     suite = load_suite(args.suite)
     device = resolve_device(args.device)
-    if args.threads is not None:
-        if args.threads < 1:
-            raise GanBenchError(f"--threads must be >= 1, got {args.threads}")
-        torch.set_num_threads(args.threads)
+    _set_threads(args.threads)
     if args.seeds is not None and args.seeds < 1:
         raise GanBenchError(f"--seeds must be >= 1, got {args.seeds}")
     if args.jobs < 1:
@@ -36,6 +32,47 @@ def cmd_run(args) -> None:
     write_leaderboard(results_dir, suite.published)
     write_figures(results_dir)
     print(f"leaderboard: {results_dir / 'leaderboard.md'}")
+
+
+def cmd_evaluate(args) -> None:
+    from tqdm import tqdm
+
+    from gan_bench import registry
+    from gan_bench.config import load_suite
+    from gan_bench.evaluations import evaluate_runs
+    from gan_bench.figures import write_figures
+    from gan_bench.jobs import expand_jobs
+    from gan_bench.leaderboard import write_leaderboard
+    from gan_bench.records import RUNS_FILE
+    from gan_bench.seeding import resolve_device
+
+    suite = load_suite(args.suite)
+    metrics = args.metrics.split(",") if args.metrics else list(suite.meta.evaluation_metrics)
+    if not metrics:
+        raise GanBenchError(f"suite {suite.name!r} lists no evaluation_metrics; name some with --metrics")
+    for name in metrics:
+        registry.get_metric(name)
+        if name in suite.meta.metrics:
+            raise GanBenchError(f"metric {name!r} is already scored at the end of every {suite.name} run")
+    results_dir = args.results / suite.name
+    if not (results_dir / RUNS_FILE).exists():
+        raise GanBenchError(f"no runs recorded in {results_dir}; run the suite first")
+    device = resolve_device(args.device)
+    _set_threads(args.threads)
+    evaluated = evaluate_runs(expand_jobs(suite, only=args.only), results_dir, device, metrics,
+                              log=lambda m: tqdm.write(m, file=sys.stderr))
+    write_leaderboard(results_dir, suite.published)
+    write_figures(results_dir)
+    print(f"{evaluated} runs evaluated; leaderboard: {results_dir / 'leaderboard.md'}")
+
+
+def _set_threads(threads: int | None) -> None:
+    import torch
+
+    if threads is not None:
+        if threads < 1:
+            raise GanBenchError(f"--threads must be >= 1, got {threads}")
+        torch.set_num_threads(threads)
 
 
 def cmd_modes(args) -> None:
@@ -117,6 +154,21 @@ def _emit(result: dict, as_json: bool) -> None:
             print(f"{key}: {value}")
 
 
+def _suite_command(commands, name: str, handler, help_text: str):
+    """A subcommand that works on a suite's runs: suite, --results, --device, --threads, --only."""
+    command = commands.add_parser(name, help=help_text)
+    command.add_argument("suite", help="a suite name under benchmarks/suites/ or a path to a .toml")
+    command.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
+                         help="results root; the suite writes to RESULTS/SUITE (default: results)")
+    command.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])
+    command.add_argument("--threads", type=int, default=None,
+                         help="CPU threads for torch (default: torch's choice)")
+    command.add_argument("--only", metavar="REGEX", default=None,
+                         help="only the runs whose run id (MODEL__DATASET__seedN) matches")
+    command.set_defaults(handler=handler)
+    return command
+
+
 def _evaluation_command(commands, name: str, handler, help_text: str, datasets: str):
     """A subcommand that scores a samples file: --samples, --dataset and --json."""
     command = commands.add_parser(name, help=help_text)
@@ -132,19 +184,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gan-bench", description="Benchmark and evaluation suite for GANs.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run a benchmark suite (resumes by default)")
-    run.add_argument("suite", help="a suite name under benchmarks/suites/ or a path to a .toml")
-    run.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
-                     help="results root; the suite writes to RESULTS/SUITE (default: results)")
-    run.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])
+    run = _suite_command(commands, "run", cmd_run, "run a benchmark suite (resumes by default)")
     run.add_argument("--seeds", type=int, default=None, help="number of seeds (overrides the suite)")
-    run.add_argument("--threads", type=int, default=None,
-                     help="CPU threads for torch (default: torch's choice)")
     run.add_argument("--jobs", type=int, default=1,
                      help="runs in parallel worker processes (default 1); threads are shared out")
-    run.add_argument("--only", metavar="REGEX", default=None,
-                     help="run only the jobs whose run id (MODEL__DATASET__seedN) matches")
-    run.set_defaults(handler=cmd_run)
+    evaluate = _suite_command(
+        commands, "evaluate", cmd_evaluate,
+        "score a suite's recorded runs on more metrics, from their final checkpoints")
+    evaluate.add_argument("--metrics", default=None, metavar="NAME[,NAME...]",
+                          help="metrics to score (default: the suite's evaluation_metrics)")
 
     _evaluation_command(commands, "modes", cmd_modes, "mode coverage of a samples file",
                         "ring8 or grid25 (modes), mnist (digit classes, frozen classifier)")

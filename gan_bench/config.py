@@ -74,6 +74,9 @@ class SuiteMeta:
     seeds: int = 1
     metrics: tuple[str, ...] = ()
     curve_metrics: tuple[str, ...] = ()  # scored during training, every curve_every_steps
+    # scored after training from the final checkpoint, one evaluations.jsonl line per run and
+    # metric; not part of a run's config, so they can be added to recorded runs (see evaluations)
+    evaluation_metrics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,10 +223,14 @@ def _check_names(suite: Suite) -> None:
         for entry in suite.datasets:
             factory = registry.get_dataset(entry.name)
             build_dataclass(factory.Options, entry.options, f"dataset {entry.name!r} options")
-        for metric in suite.meta.metrics + suite.meta.curve_metrics:
+        for metric in suite.meta.metrics + suite.meta.curve_metrics + suite.meta.evaluation_metrics:
             registry.get_metric(metric)
     except GanBenchError as error:
         raise GanBenchError(f"{where}: {error}") from None
+    both = sorted(set(suite.meta.metrics) & set(suite.meta.evaluation_metrics))
+    if both:
+        raise GanBenchError(f"{where}: {', '.join(both)} listed in both metrics and "
+                            "evaluation_metrics; keep each in one")
     names = [m.name for m in suite.models]
     if len(set(names)) != len(names):
         raise GanBenchError(f"{where}: model names must be unique, got {names}")

@@ -1,18 +1,23 @@
-"""Figures for a suite's results folder: samples over the true modes, and training curves."""
+"""Figures for a suite's results folder: samples over the true modes, sample grids, training curves,
+and the trained models' samples side by side with their sharpness and FID."""
 
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from torchvision.utils import save_image
+from torchvision.utils import make_grid, save_image
 
 from gan_bench import registry
-from gan_bench.records import read_records
+from gan_bench.evaluations import runs_with_evaluations
 from gan_bench.samples_io import SAMPLES_DIR
 
 FIGURES_DIR = "figures"
 CURVE_KEY = "parzen_valid_ll_nats"
+# shown under each model's samples in the comparison figure, when the runs have them
+COMPARISON_METRICS = {"laplacian_var_ratio": "Laplacian var / real", "high_freq_share_ratio":
+                      "high-freq share / real", "fid": "FID (Inception)", "domain_fid": "FID (classifier)",
+                      "parzen_ll_nats": "Parzen LL (nats)"}
 
 
 def _first_seed_runs(records: list[dict]) -> dict[tuple[str, str], dict]:
@@ -96,6 +101,29 @@ def plot_image_samples(results_dir: Path, records: list[dict]) -> list[Path]:
     return made
 
 
+def plot_model_comparison(results_dir: Path, records: list[dict]) -> list[Path]:
+    """Per image dataset, the trained models' sample grids side by side, each titled with its
+    metrics' means over seeds (COMPARISON_METRICS): figures/MODEL_vs_MODEL.png."""
+    samples = _saved_samples(results_dir, [r for r in records if r.get("kind") == "model"])
+    made = []
+    for dataset in sorted({d for (_, d), images in samples.items() if images.ndim == 4}):
+        models = sorted(m for m, d in samples if d == dataset)
+        fig, axes = plt.subplots(1, len(models), squeeze=False, figsize=(4.2 * len(models), 5.0))
+        for ax, model in zip(axes[0], models, strict=True):
+            grid = make_grid(torch.from_numpy(samples[model, dataset]).float() / 255, nrow=10,
+                             padding=2, pad_value=1.0)
+            ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation="nearest")
+            ax.set_axis_off()
+            runs = [r["metrics"] for r in records if r["config"]["model_name"] == model
+                    and r["config"]["dataset"] == dataset]
+            lines = [f"{label}: {np.mean([m[key] for m in runs]):.3g}"
+                     for key, label in COMPARISON_METRICS.items() if all(key in m for m in runs)]
+            ax.set_title("\n".join([f"{model} / {dataset} ({len(runs)} seeds)", *lines]), fontsize=9)
+        fig.tight_layout()
+        made.append(_save(fig, results_dir, "_vs_".join(models) + ".png"))
+    return made
+
+
 def plot_learning_curves(results_dir: Path, records: list[dict]) -> Path | None:
     """Every run's CURVE_KEY against epochs (or steps where the dataset has no epochs)."""
     runs = [r for r in records if any(CURVE_KEY in h for h in r.get("history", []))]
@@ -131,7 +159,8 @@ def _save(fig, results_dir: Path, name: str) -> Path:
 
 
 def write_figures(results_dir: Path) -> list[Path]:
-    records = [r for r in read_records(results_dir) if r["status"] == "finished"]
+    records = [r for r in runs_with_evaluations(results_dir) if r["status"] == "finished"]
     made = [plot_mixture_samples(results_dir, records), plot_loss_curves(results_dir, records),
             plot_learning_curves(results_dir, records)]
-    return [p for p in made if p is not None] + plot_image_samples(results_dir, records)
+    return ([p for p in made if p is not None] + plot_image_samples(results_dir, records)
+            + plot_model_comparison(results_dir, records))

@@ -3,10 +3,15 @@
 import dataclasses
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+import torch
 
 from gan_bench import registry
 from gan_bench.config import DatasetEntry, ModelEntry, Suite, TrainConfig, build_dataclass, model_train
 from gan_bench.errors import GanBenchError
+
+CHECKPOINTS_DIR = "checkpoints"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,21 @@ class Job:
         """The dataset's typed Options, defaults filled in."""
         return build_dataclass(registry.get_dataset(self.dataset.name).Options,
                                self.dataset.options, self.dataset.name)
+
+    def checkpoint_path(self, results_dir: Path) -> Path:
+        return Path(results_dir) / CHECKPOINTS_DIR / f"{self.run_id}.pt"
+
+    def build(self, device: torch.device):
+        """(dataset, model): the run's dataset and a freshly initialised model on ``device``."""
+        dataset = registry.get_dataset(self.dataset.name)(self.dataset_options())
+        return dataset, registry.get_model(self.model.model)(self.model_options(), dataset, device)
+
+    def eval_samples(self, model) -> torch.Tensor:
+        """The samples every metric of the run is scored on: ``eval_samples`` drawn from the
+        trained model after seeding with the run's seed, so they do not depend on where training
+        resumed and can be drawn again from the final checkpoint."""
+        torch.manual_seed(self.seed)
+        return model.sample(self.train.eval_samples)
 
     def config(self) -> dict:
         """The full configuration, defaults filled in: the drift guard and the record's config."""

@@ -1,7 +1,8 @@
 """Leaderboards rebuilt from runs.jsonl with pandas: one row per model x dataset.
 
-Every metric and throughput figure is reported as mean and std over the finished (non-diverged)
-runs, beside the number of runs and of diverged runs and the configuration that produced them.
+Every metric (those scored at the end of training and those scored afterwards, see evaluations)
+and throughput figure is reported as mean and std over the finished (non-diverged) runs, beside
+the number of runs and of diverged runs and the configuration that produced them.
 """
 
 import math
@@ -10,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from gan_bench.atomic_files import atomic_write_bytes
-from gan_bench.records import read_records
+from gan_bench.evaluations import runs_with_evaluations
 
 GROUP_KEYS = ["model", "dataset"]
 TIMING_COLUMNS = ["samples_per_s", "steps_per_s"]
@@ -96,7 +97,7 @@ def write_leaderboard(results_dir: Path, published=()) -> pd.DataFrame:
     """Rebuild leaderboard.csv, leaderboard.md and runs.csv in ``results_dir`` from its records,
     with the suite's ``published`` rows (config.PublishedRow) listed after the measured ones."""
     results_dir = Path(results_dir)
-    records = read_records(results_dir)
+    records = runs_with_evaluations(results_dir)
     if not records:
         return pd.DataFrame()
     table = leaderboard_table(records, published)

@@ -1,7 +1,8 @@
-"""How a result was produced: hardware fingerprint, library versions and git commit."""
+"""How a result was produced: command, hardware fingerprint, library versions and git commit."""
 
 import os
 import platform
+import shlex
 import subprocess
 import sys
 from importlib import metadata
@@ -62,3 +63,10 @@ def git_commit() -> dict:
                  "benchmarks")
     return {"git_commit": git("rev-parse", "HEAD"),
             "git_dirty": None if status is None else bool(status)}
+
+
+def invoking_command() -> str:
+    """The command line of this process, as a user would type it."""
+    program = Path(sys.argv[0]).name
+    program = "python -m gan_bench" if program == "__main__.py" else program
+    return " ".join([program, *map(shlex.quote, sys.argv[1:])])

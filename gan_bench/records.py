@@ -1,8 +1,10 @@
-"""results/SUITE/runs.jsonl: one JSON line per finished run, never partial, never duplicated.
+"""JSON-lines record files in results/SUITE: never a partial line, never a duplicated key.
 
-Appending rewrites the whole file atomically (see atomic_files) under an exclusive lock, after
-checking that the run is not already recorded. A SIGKILL at any moment therefore leaves the old
-file or the old file plus one complete line.
+runs.jsonl holds one line per finished run (keyed by run_id); evaluations.jsonl one line per
+metric scored after training on a finished run (keyed by run_id and metric). Appending rewrites
+the whole file atomically (see atomic_files) under an exclusive lock, after checking that the key
+is not already recorded. A SIGKILL at any moment therefore leaves the old file or the old file
+plus one complete line.
 """
 
 import fcntl
@@ -15,6 +17,8 @@ from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.errors import GanBenchError
 
 RUNS_FILE = "runs.jsonl"
+EVALUATIONS_FILE = "evaluations.jsonl"
+RUN_KEY = ("run_id",)
 
 
 def _jsonable(value):
@@ -28,8 +32,8 @@ def _jsonable(value):
     return value
 
 
-def read_records(results_dir: Path) -> list[dict]:
-    path = Path(results_dir) / RUNS_FILE
+def read_records(results_dir: Path, file_name: str = RUNS_FILE) -> list[dict]:
+    path = Path(results_dir) / file_name
     if not path.exists():
         return []
     records = []
@@ -48,13 +52,16 @@ def _locked(results_dir: Path):
         yield
 
 
-def append_record(results_dir: Path, record: dict) -> bool:
-    """Append ``record`` unless its run_id is already there; returns whether it was written."""
-    path = Path(results_dir) / RUNS_FILE
+def append_record(results_dir: Path, record: dict, file_name: str = RUNS_FILE,
+                  key: tuple[str, ...] = RUN_KEY) -> bool:
+    """Append ``record`` to ``file_name`` unless a record with the same values of the ``key``
+    fields is already there; returns whether it was written."""
+    path = Path(results_dir) / file_name
     line = json.dumps(_jsonable(record), sort_keys=True, allow_nan=False)
+    identity = [record[field] for field in key]
     with _locked(results_dir):
         existing = path.read_bytes() if path.exists() else b""
-        if any(r["run_id"] == record["run_id"] for r in read_records(results_dir)):
+        if any([r[field] for field in key] == identity for r in read_records(results_dir, file_name)):
             return False
         if existing and not existing.endswith(b"\n"):
             existing += b"\n"

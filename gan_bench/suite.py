@@ -7,7 +7,6 @@ such and the suite carries on.
 
 import multiprocessing
 import os
-import shlex
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -17,17 +16,15 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from gan_bench import registry
 from gan_bench.config import Suite
 from gan_bench.errors import GanBenchError
+from gan_bench.evaluations import evaluate_runs, score
 from gan_bench.jobs import Job, expand_jobs
-from gan_bench.provenance import git_commit, hardware, library_versions
+from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
 from gan_bench.records import append_record, read_records
 from gan_bench.samples_io import SAMPLES_DIR, save_samples
 from gan_bench.seeding import seed_everything
 from gan_bench.training import ConfigDriftError, Trainer, config_differences
-
-CHECKPOINTS_DIR = "checkpoints"
 
 
 def ensure_writable(folder: Path) -> None:
@@ -38,13 +35,6 @@ def ensure_writable(folder: Path) -> None:
         probe.unlink()
     except OSError as error:
         raise GanBenchError(f"results folder {folder} is not writable: {error.strerror}") from None
-
-
-def evaluate(dataset, samples: torch.Tensor, metric_names) -> dict[str, float]:
-    metrics = {}
-    for name in metric_names:
-        metrics.update(registry.get_metric(name)(dataset, samples))
-    return metrics
 
 
 def learning_curve_hook(job: Job, dataset, device: torch.device):
@@ -63,7 +53,7 @@ def learning_curve_hook(job: Job, dataset, device: torch.device):
         with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
             torch.manual_seed(job.seed + step)
             samples = model.sample(train.curve_samples)
-        return evaluate(dataset, samples, names)
+        return score(dataset, samples, names)
 
     return hook
 
@@ -71,18 +61,16 @@ def learning_curve_hook(job: Job, dataset, device: torch.device):
 def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bool = True) -> dict:
     config = job.config()
     seed_everything(job.seed)
-    dataset = registry.get_dataset(job.dataset.name)(job.dataset_options())
-    model = registry.get_model(job.model.model)(job.model_options(), dataset, device)
+    dataset, model = job.build(device)
     trainer = Trainer(model, dataset, job.train, job.seed, device,
-                      results_dir / CHECKPOINTS_DIR / f"{job.run_id}.pt", config,
+                      job.checkpoint_path(results_dir), config,
                       description=job.run_id, show_progress=show_progress,
                       eval_hook=learning_curve_hook(job, dataset, device))
     result = trainer.fit()
     metrics: dict[str, float] = {}
     if result.status == "finished":
-        torch.manual_seed(job.seed)  # evaluation samples do not depend on where training resumed
-        samples = model.sample(job.train.eval_samples)
-        metrics = evaluate(dataset, samples, job.suite.meta.metrics)
+        samples = job.eval_samples(model)
+        metrics = score(dataset, samples, job.suite.meta.metrics)
         save_samples(results_dir / SAMPLES_DIR / f"{job.run_id}.npy", samples)
     return {
         "run_id": job.run_id,
@@ -102,12 +90,6 @@ def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bo
         "command": invoking_command(),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-
-
-def invoking_command() -> str:
-    program = Path(sys.argv[0]).name
-    program = "python -m gan_bench" if program == "__main__.py" else program
-    return " ".join([program, *map(shlex.quote, sys.argv[1:])])
 
 
 def _worker_init(threads: int) -> None:
@@ -155,14 +137,15 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
         if jobs == 1:
             for job in pending:
                 finish(run_job(job, results_dir, device))
-            return results_dir
-        threads = max(1, torch.get_num_threads() // jobs)
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
-                                 initargs=(threads,)) as pool:
-            futures = [pool.submit(run_job, job, results_dir, device, False) for job in pending]
-            for future in as_completed(futures):
-                finish(future.result())
+        else:
+            threads = max(1, torch.get_num_threads() // jobs)
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
+                                     initargs=(threads,)) as pool:
+                futures = [pool.submit(run_job, job, results_dir, device, False) for job in pending]
+                for future in as_completed(futures):
+                    finish(future.result())
+    evaluate_runs(all_jobs, results_dir, device, suite.meta.evaluation_metrics, log)
     return results_dir
 
 

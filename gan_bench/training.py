@@ -49,6 +49,20 @@ def config_differences(saved: dict, requested: dict, prefix: str = "") -> list[s
     return diffs
 
 
+def read_checkpoint(path: Path, config: dict, device: torch.device) -> dict:
+    """A checkpoint's state, after checking that it was saved under ``config``."""
+    try:
+        state = torch.load(path, map_location=device, weights_only=False)
+    except (OSError, RuntimeError, EOFError, pickle.UnpicklingError) as error:
+        # checkpoints are written atomically, so this is real corruption, not a torn write
+        raise GanBenchError(f"cannot read checkpoint {path}: {error}") from None
+    diffs = config_differences(state["config"], config)
+    if diffs:
+        raise ConfigDriftError(f"refusing to use checkpoint {path}: saved config differs "
+                               f"({'; '.join(diffs)}); delete the checkpoint to start afresh")
+    return state
+
+
 class Trainer:
     def __init__(self, model, dataset, train: TrainConfig, seed: int, device: torch.device,
                  checkpoint_path: Path, config: dict, description: str = "train",
@@ -86,16 +100,7 @@ class Trainer:
     def _resume(self) -> dict | None:
         if not self.checkpoint_path.exists():
             return None
-        try:
-            state = torch.load(self.checkpoint_path, map_location=self.device, weights_only=False)
-        except (OSError, RuntimeError, EOFError, pickle.UnpicklingError) as error:
-            # checkpoints are written atomically, so this is real corruption, not a torn write
-            raise GanBenchError(f"cannot read checkpoint {self.checkpoint_path}: {error}") from None
-        diffs = config_differences(state["config"], self.config)
-        if diffs:
-            raise ConfigDriftError(
-                f"refusing to resume {self.checkpoint_path}: saved config differs ({'; '.join(diffs)});"
-                " delete the checkpoint to start afresh")
+        state = read_checkpoint(self.checkpoint_path, self.config, self.device)
         self.model.load_checkpoint_state(state["model"])
         load_rng_state(state["rng"])
         self.timer.load_state_dict(state["timer"])

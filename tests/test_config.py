@@ -12,7 +12,7 @@ def write(tmp_path, text):
 
 
 def test_builtin_suites_load():
-    for name in ("smoke", "mog", "mog-pacgan"):
+    for name in ("smoke", "mog", "mog-pacgan", "mnist", "stacked-mnist"):
         suite = load_suite(name)
         assert suite.name == name and suite.models and suite.datasets
 

@@ -1,12 +1,13 @@
 import torch
 from PIL import Image
 
-from gan_bench.figures import plot_image_samples, plot_learning_curves
+from gan_bench.figures import plot_image_samples, plot_learning_curves, plot_model_comparison
 from gan_bench.samples_io import SAMPLES_DIR, save_samples
 
 
-def record(model, seed=0, history=()):
-    return {"run_id": f"{model}__mnist__seed{seed}", "status": "finished",
+def record(model, seed=0, history=(), kind="model", metrics=None):
+    return {"run_id": f"{model}__mnist__seed{seed}", "status": "finished", "kind": kind,
+            "metrics": metrics or {},
             "config": {"model_name": model, "dataset": "mnist", "seed": seed,
                        "train": {"batch_size": 100}},
             "history": list(history)}
@@ -24,3 +25,15 @@ def test_saved_image_samples_are_drawn_as_a_grid(tmp_path):
     save_samples(tmp_path / SAMPLES_DIR / "gan__mnist__seed0.npy", torch.rand(300, 1, 28, 28))
     (path,) = plot_image_samples(tmp_path, [record("gan")])
     assert Image.open(path).size == (10 * 30 + 2, 10 * 30 + 2)  # 10 x 10 grid, 2-px padding
+
+
+def test_model_comparison_sets_trained_models_side_by_side_without_reference_rows(tmp_path):
+    for model in ("gan", "vae", "training-data"):
+        save_samples(tmp_path / SAMPLES_DIR / f"{model}__mnist__seed0.npy", torch.rand(100, 1, 28, 28))
+    records = [record("gan", metrics={"laplacian_var_ratio": 0.9}),
+               record("vae", metrics={"laplacian_var_ratio": 0.4}),
+               record("training-data", kind="reference")]
+    (path,) = plot_model_comparison(tmp_path, records)
+    assert path.name == "gan_vs_vae.png"
+    width, height = Image.open(path).size
+    assert width > height > 0

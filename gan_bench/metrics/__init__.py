@@ -2,6 +2,7 @@
 
 from gan_bench.metrics import (  # noqa: F401
     class_coverage,
+    domain_fid,
     exact_ll,
     fid,
     frechet,
@@ -9,4 +10,5 @@ from gan_bench.metrics import (  # noqa: F401
     parzen,
     parzen_curve,
     sharpness,
+    stacked_modes,
 )

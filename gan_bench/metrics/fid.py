@@ -106,6 +106,18 @@ def torch_fidelity_options(kid_subset_size: int, cuda: bool) -> dict:
     }
 
 
+def calculate_against_cached_real(samples: torch.Tensor, real: torch.Tensor, real_name: str,
+                                  cache_root: Path | None, options: dict) -> dict:
+    """torch-fidelity's ``calculate_metrics`` with ``options`` on ``samples`` (input1) against
+    ``real`` (input2, its features cached under ``real_name``); its input errors as GanBenchError."""
+    try:
+        return torch_fidelity.calculate_metrics(
+            input1=Uint8Images(samples), input2=Uint8Images(real), input2_cache_name=real_name,
+            cache=True, cache_root=str(cache_root or cache_dir() / CACHE_SUBDIR), **options)
+    except ValueError as error:  # torch-fidelity's vassert
+        raise GanBenchError(f"torch-fidelity: {error}") from None
+
+
 def fid_kid_prc(samples: torch.Tensor, real: torch.Tensor, real_name: str,
                 kid_subset_size: int = KID_SUBSET_SIZE, device: torch.device | str = "cpu",
                 cache_root: Path | None = None) -> dict:
@@ -121,26 +133,28 @@ def fid_kid_prc(samples: torch.Tensor, real: torch.Tensor, real_name: str,
         warnings.warn(f"FID and KID on {samples.shape[0]} samples are biased; use at least "
                       f"{RECOMMENDED_SAMPLES} to compare with published numbers (below 2048 the "
                       f"covariance is rank-deficient)", FewSamplesWarning, stacklevel=2)
-    try:
-        found = torch_fidelity.calculate_metrics(
-            input1=Uint8Images(samples), input2=Uint8Images(real), input2_cache_name=real_name,
-            cache=True, cache_root=str(cache_root or cache_dir() / CACHE_SUBDIR),
-            **torch_fidelity_options(kid_subset_size, torch.device(device).type == "cuda"))
-    except ValueError as error:  # torch-fidelity's vassert
-        raise GanBenchError(f"torch-fidelity: {error}") from None
+    found = calculate_against_cached_real(
+        samples, real, real_name, cache_root,
+        torch_fidelity_options(kid_subset_size, torch.device(device).type == "cuda"))
     result = {key: float(found[theirs]) for key, theirs in FROM_TORCH_FIDELITY.items()}
     return result | {"n_samples": samples.shape[0], "n_real": real.shape[0]}
+
+
+def mnist_real_images(dataset, real_count: int, metric: str) -> torch.Tensor:
+    """The first ``real_count`` MNIST test images, float (N, 1, 28, 28); ``metric`` names the caller
+    in the error for a dataset without them."""
+    if not hasattr(dataset, "parzen_test") or tuple(dataset.shape) != (1, 28, 28):
+        raise GanBenchError(f"metric {metric!r} is not available for dataset {dataset.name!r}")
+    if not 1 <= real_count <= MNIST_REAL_COUNT:
+        raise GanBenchError(f"the real image count must lie in 1..{MNIST_REAL_COUNT}, got {real_count}")
+    return dataset.parzen_test()[:real_count].reshape(-1, *dataset.shape)
 
 
 def fid_for_dataset(dataset, samples: torch.Tensor, real_count: int = MNIST_REAL_COUNT,
                     kid_subset_size: int = KID_SUBSET_SIZE,
                     device: torch.device | str = "cpu") -> dict:
     """:func:`fid_kid_prc` against the first ``real_count`` MNIST test images."""
-    if not hasattr(dataset, "parzen_test") or tuple(dataset.shape) != (1, 28, 28):
-        raise GanBenchError(f"metric 'fid' is not available for dataset {dataset.name!r}")
-    if not 1 <= real_count <= MNIST_REAL_COUNT:
-        raise GanBenchError(f"the real image count must lie in 1..{MNIST_REAL_COUNT}, got {real_count}")
-    real = dataset.parzen_test()[:real_count].reshape(-1, *dataset.shape)
+    real = mnist_real_images(dataset, real_count, "fid")
     name = real_cache_name(dataset.name, MNIST_REAL_SPLIT, real_count)
     return fid_kid_prc(samples, real, name, kid_subset_size, device)
 

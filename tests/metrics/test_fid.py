@@ -14,7 +14,6 @@ import pytest
 import torch
 import torch_fidelity
 import torch_fidelity.utils
-from threadpoolctl import threadpool_limits
 from torch.utils.data import Dataset
 
 from gan_bench.cli import main
@@ -39,16 +38,7 @@ class GrayAsRgb(Dataset):
         return self.images[index]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """On two cores busy with other jobs, one thread ran four times faster than two: Inception 0.37
-    against 1.5 s per image (torch), the FID's eigvals of a 2048 x 2048 matrix 7.7 against 26 s
-    (numpy's BLAS, which torch.set_num_threads does not reach)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with threadpool_limits(1):
-        yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")

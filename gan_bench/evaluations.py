@@ -1,0 +1,96 @@
+"""Metrics scored after training from a finished run's final checkpoint: results/SUITE/evaluations.jsonl.
+
+A suite's ``evaluation_metrics`` are not part of a run's training configuration, so adding one to
+a suite whose runs are already recorded scores those runs from their final checkpoints instead of
+retraining them. The samples are the run's own evaluation samples drawn again
+(:meth:`Job.eval_samples`), so an evaluation scores exactly the samples the run's recorded metrics
+scored. Each (run, metric) is one line of evaluations.jsonl carrying its own provenance (command,
+commit, hardware, libraries, seconds); the leaderboard merges them into the run's row.
+"""
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import torch
+
+from gan_bench import registry
+from gan_bench.errors import GanBenchError
+from gan_bench.jobs import Job
+from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
+from gan_bench.records import EVALUATIONS_FILE, append_record, read_records
+from gan_bench.seeding import seed_everything
+from gan_bench.training import read_checkpoint
+
+EVALUATION_KEY = ("run_id", "metric")
+
+
+def score(dataset, samples: torch.Tensor, metric_names: Iterable[str]) -> dict[str, float]:
+    """Every named metric of ``samples``, merged into one flat dict."""
+    metrics = {}
+    for name in metric_names:
+        metrics.update(registry.get_metric(name)(dataset, samples))
+    return metrics
+
+
+def pending_evaluations(jobs: list[Job], results_dir: Path,
+                        metric_names: Iterable[str]) -> list[tuple[Job, list[str]]]:
+    """(job, metrics still to score) for each recorded, finished run that lacks some of them."""
+    finished = {r["run_id"] for r in read_records(results_dir) if r["status"] == "finished"}
+    done = {(r["run_id"], r["metric"]) for r in read_records(results_dir, EVALUATIONS_FILE)}
+    pending = []
+    for job in jobs:
+        missing = [m for m in metric_names if (job.run_id, m) not in done]
+        if job.run_id in finished and missing:
+            pending.append((job, missing))
+    return pending
+
+
+def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names: list[str],
+                 log: Callable[[str], None] = print) -> None:
+    """Score ``metric_names`` on the run's evaluation samples, appending one record per metric
+    as soon as it is scored (an interrupted evaluation keeps the metrics already done)."""
+    path = job.checkpoint_path(results_dir)
+    if not path.exists():
+        raise GanBenchError(f"{job.run_id}: evaluating after training needs the final checkpoint "
+                            f"{path}, which is missing; rerun the run in a fresh results folder")
+    seed_everything(job.seed)
+    dataset, model = job.build(device)
+    state = read_checkpoint(path, job.config(), device)
+    if state["status"] != "finished":
+        raise GanBenchError(f"{job.run_id}: checkpoint {path} is {state['status']!r}, not finished")
+    model.load_checkpoint_state(state["model"])
+    samples = job.eval_samples(model)
+    for name in metric_names:
+        started = time.perf_counter()
+        metrics = score(dataset, samples, [name])
+        seconds = time.perf_counter() - started
+        append_record(results_dir, {
+            "run_id": job.run_id, "metric": name, "metrics": metrics,
+            "n_samples": samples.shape[0], "eval_seconds": seconds, "config": job.config(),
+            "hardware": hardware(device), "libraries": library_versions(), **git_commit(),
+            "command": invoking_command(),
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }, EVALUATIONS_FILE, EVALUATION_KEY)
+        log(f"{job.run_id}: {name} in {seconds:.1f} s " + " ".join(
+            f"{k}={v:.4g}" for k, v in metrics.items()))
+
+
+def evaluate_runs(jobs: list[Job], results_dir: Path, device: torch.device,
+                  metric_names: Iterable[str], log: Callable[[str], None] = print) -> int:
+    """Score every recorded, finished run among ``jobs`` on the metrics it still lacks; returns
+    how many runs were evaluated."""
+    pending = pending_evaluations(jobs, results_dir, list(metric_names))
+    for job, missing in pending:
+        evaluate_run(job, results_dir, device, missing, log)
+    return len(pending)
+
+
+def runs_with_evaluations(results_dir: Path) -> list[dict]:
+    """The run records, each one's metrics extended by those its evaluations scored."""
+    evaluated: dict[str, dict[str, float]] = {}
+    for record in read_records(results_dir, EVALUATIONS_FILE):
+        evaluated.setdefault(record["run_id"], {}).update(record["metrics"])
+    return [record | {"metrics": record["metrics"] | evaluated.get(record["run_id"], {})}
+            for record in read_records(results_dir)]
