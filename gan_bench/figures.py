@@ -102,12 +102,14 @@ def plot_image_samples(results_dir: Path, records: list[dict]) -> list[Path]:
 
 
 def plot_model_comparison(results_dir: Path, records: list[dict]) -> list[Path]:
-    """Per image dataset, the trained models' sample grids side by side, each titled with its
-    metrics' means over seeds (COMPARISON_METRICS): figures/MODEL_vs_MODEL.png."""
+    """Per image dataset with two or more trained models, their sample grids side by side, each
+    titled with its metrics' means over seeds (COMPARISON_METRICS): figures/MODEL_vs_MODEL.png."""
     samples = _saved_samples(results_dir, [r for r in records if r.get("kind") == "model"])
     made = []
     for dataset in sorted({d for (_, d), images in samples.items() if images.ndim == 4}):
         models = sorted(m for m, d in samples if d == dataset)
+        if len(models) < 2:
+            continue
         fig, axes = plt.subplots(1, len(models), squeeze=False, figsize=(4.2 * len(models), 5.0))
         for ax, model in zip(axes[0], models, strict=True):
             grid = make_grid(torch.from_numpy(samples[model, dataset]).float() / 255, nrow=10,

@@ -33,6 +33,7 @@ def test_model_comparison_sets_trained_models_side_by_side_without_reference_row
     records = [record("gan", metrics={"laplacian_var_ratio": 0.9}),
                record("vae", metrics={"laplacian_var_ratio": 0.4}),
                record("training-data", kind="reference")]
+    assert plot_model_comparison(tmp_path, records[1:]) == []  # one trained model: nothing to compare
     (path,) = plot_model_comparison(tmp_path, records)
     assert path.name == "gan_vs_vae.png"
     width, height = Image.open(path).size
