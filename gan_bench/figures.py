@@ -110,7 +110,7 @@ def plot_model_comparison(results_dir: Path, records: list[dict]) -> list[Path]:
         models = sorted(m for m, d in samples if d == dataset)
         if len(models) < 2:
             continue
-        fig, axes = plt.subplots(1, len(models), squeeze=False, figsize=(4.2 * len(models), 5.0))
+        fig, axes = plt.subplots(1, len(models), squeeze=False, figsize=(4.2 * len(models), 5.8))
         for ax, model in zip(axes[0], models, strict=True):
             grid = make_grid(torch.from_numpy(samples[model, dataset]).float() / 255, nrow=10,
                              padding=2, pad_value=1.0)
