@@ -62,16 +62,15 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
         raise GanBenchError(f"{job.run_id}: checkpoint {path} is {state['status']!r}, not finished")
     model.load_checkpoint_state(state["model"])
     samples = job.eval_samples(model)
+    provenance = {"n_samples": samples.shape[0], "config": job.config(), "hardware": hardware(device),
+                  "libraries": library_versions(), **git_commit(), "command": invoking_command()}
     for name in metric_names:
         started = time.perf_counter()
         metrics = score(dataset, samples, [name])
         seconds = time.perf_counter() - started
         append_record(results_dir, {
-            "run_id": job.run_id, "metric": name, "metrics": metrics,
-            "n_samples": samples.shape[0], "eval_seconds": seconds, "config": job.config(),
-            "hardware": hardware(device), "libraries": library_versions(), **git_commit(),
-            "command": invoking_command(),
-            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "run_id": job.run_id, "metric": name, "metrics": metrics, "eval_seconds": seconds,
+            **provenance, "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }, EVALUATIONS_FILE, EVALUATION_KEY)
         log(f"{job.run_id}: {name} in {seconds:.1f} s " + " ".join(
             f"{k}={v:.4g}" for k, v in metrics.items()))
