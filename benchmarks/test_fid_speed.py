@@ -1,0 +1,76 @@
+"""gan-bench's FID/KID/PRC against torch-fidelity's own computation, and the real-side cache.
+
+Run: ``pytest benchmarks/test_fid_speed.py --benchmark-only -s``. Both sides compute the Inception
+features of the same N_SAMPLES generated-stand-in images (the first training digits) and score
+them against the first N_REAL test digits, whose features are cached: torch-fidelity's
+``calculate_metrics`` with its ``inception-v3-compat`` extractor,
+and ``gan_bench.metrics.fid.fid_kid_prc`` (the same extractor run channels-last, plus the uint8
+conversion). Ours is timed twice: with an empty cache (features of samples and real set), then
+against its cached real set; the second is set against torch-fidelity's time as a ratio, ours /
+theirs, which fails above 1.05. Run the module whole: the ratio needs both tests.
+
+Inception costs 0.15-0.25 s per image on two CPU cores, so N is 1,000 here (6,000 images through
+Inception in all, 15-25 minutes); on a GPU raise it to the 10,000 of the protocol.
+"""
+
+import time
+
+import pytest
+import torch
+import torch_fidelity
+
+from gan_bench.data.mnist import Mnist
+from gan_bench.metrics import fid
+
+N_SAMPLES = 1_000
+N_REAL = 1_000
+MAX_OVERHEAD_RATIO = 1.05
+THEIR_EXTRACTOR = "inception-v3-compat"
+
+_seconds: dict[str, float] = {}
+
+
+@pytest.fixture(scope="module")
+def images():
+    dataset = Mnist()
+    samples = dataset.train_images()[:N_SAMPLES].reshape(-1, 1, 28, 28)
+    return samples, dataset.parzen_test()[:N_REAL].reshape(-1, 1, 28, 28)
+
+
+def torch_fidelity_own(samples: torch.Tensor, real: torch.Tensor, cache_root: str) -> dict:
+    """torch-fidelity's own calculation: its extractor, our uint8 inputs, its cache (filled by the
+    benchmark's untimed warm-up round)."""
+    options = fid.torch_fidelity_options(fid.KID_SUBSET_SIZE, cuda=False)
+    options["feature_extractor"] = THEIR_EXTRACTOR
+    return torch_fidelity.calculate_metrics(
+        input1=fid.Uint8Images(samples), input2=fid.Uint8Images(real), cache=True,
+        input2_cache_name=fid.real_cache_name("mnist", "test", N_REAL, THEIR_EXTRACTOR),
+        cache_root=cache_root, **options)
+
+
+def test_torch_fidelity_own(benchmark, images, tmp_path):
+    theirs = benchmark.pedantic(torch_fidelity_own, args=(*images, str(tmp_path)), rounds=1,
+                                iterations=1, warmup_rounds=1)
+    _seconds["theirs"] = benchmark.stats.stats.min
+    _seconds["their_fid"] = theirs["frechet_inception_distance"]
+
+
+def test_ours_cold_then_cached_against_torch_fidelity(benchmark, images, tmp_path):
+    name = fid.real_cache_name("mnist", "test", N_REAL)
+    started = time.perf_counter()
+    cold = fid.fid_kid_prc(*images, name, cache_root=tmp_path)
+    cold_s = time.perf_counter() - started
+    cached = benchmark.pedantic(fid.fid_kid_prc, args=(*images, name),
+                                kwargs={"cache_root": tmp_path}, rounds=1, iterations=1)
+    cached_s = benchmark.stats.stats.min
+    ratio = cached_s / _seconds["theirs"]
+    benchmark.extra_info.update(cold_s=cold_s, cached_s=cached_s, theirs_s=_seconds["theirs"],
+                                ratio=ratio, fid=cached["fid"], their_fid=_seconds["their_fid"])
+    print(f"\nFID of {N_SAMPLES} samples against {N_REAL} real: ours cold cache {cold_s:.1f} s, "
+          f"cached real set {cached_s:.1f} s; torch-fidelity (its cache warm) "
+          f"{_seconds['theirs']:.1f} s; ratio ours / theirs {ratio:.3f}; FID {cached['fid']:.6f} "
+          f"against {_seconds['their_fid']:.6f}")
+    assert cached == cold
+    assert cached_s < cold_s
+    assert cached["fid"] == pytest.approx(_seconds["their_fid"], rel=1e-5)
+    assert ratio <= MAX_OVERHEAD_RATIO
