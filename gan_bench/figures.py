@@ -118,12 +118,18 @@ def plot_model_comparison(results_dir: Path, records: list[dict]) -> list[Path]:
             ax.set_axis_off()
             runs = [r["metrics"] for r in records if r["config"]["model_name"] == model
                     and r["config"]["dataset"] == dataset]
-            lines = [f"{label}: {np.mean([m[key] for m in runs]):.3g}"
-                     for key, label in COMPARISON_METRICS.items() if all(key in m for m in runs)]
+            lines = [_metric_line(label, [m[key] for m in runs if key in m], len(runs))
+                     for key, label in COMPARISON_METRICS.items() if any(key in m for m in runs)]
             ax.set_title("\n".join([f"{model} / {dataset} ({len(runs)} seeds)", *lines]), fontsize=9)
         fig.tight_layout()
         made.append(_save(fig, results_dir, "_vs_".join(models) + ".png"))
     return made
+
+
+def _metric_line(label: str, values: list[float], n_runs: int) -> str:
+    """``label: mean``, saying on how many runs when a metric was scored on only some."""
+    line = f"{label}: {np.mean(values):.3g}"
+    return line if len(values) == n_runs else f"{line} ({len(values)} of {n_runs} runs)"
 
 
 def plot_learning_curves(results_dir: Path, records: list[dict]) -> Path | None:

@@ -63,7 +63,7 @@ def leaderboard_table(records: list[dict], published=()) -> pd.DataFrame:
     runs = runs_table(records)
     values = metric_columns(records) + TIMING_COLUMNS
     finished = runs[runs["status"] == "finished"]
-    stats = finished.groupby(GROUP_KEYS, sort=False)[values].agg(["mean", "std"])
+    stats = finished.groupby(GROUP_KEYS, sort=False)[values].agg(["mean", "std", "count"])
     stats.columns = [f"{name}_{stat}" for name, stat in stats.columns]
     counts = runs.groupby(GROUP_KEYS, sort=False).agg(
         kind=("kind", "first"), runs=("seed", "size"),
@@ -79,18 +79,21 @@ def leaderboard_table(records: list[dict], published=()) -> pd.DataFrame:
 def markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
     shown = table[GROUP_KEYS + ["kind", "runs", "diverged"]].copy()
     shown["steps"] = ["" if pd.isna(steps) else str(int(steps)) for steps in table["steps"]]
+    finished = table["runs"] - table["diverged"]
     for name in value_names:
-        pairs = zip(table[f"{name}_mean"], table[f"{name}_std"], strict=True)
-        shown[name] = [_mean_std(mean, std) for mean, std in pairs]
+        cells = zip(table[f"{name}_mean"], table[f"{name}_std"], table[f"{name}_count"], finished,
+                    strict=True)
+        shown[name] = [_mean_std(*cell) for cell in cells]
     return shown.to_markdown(index=False)
 
 
-def _mean_std(mean: float, std: float) -> str:
+def _mean_std(mean: float, std: float, count: float, finished: int) -> str:
+    """``mean ± std``; a metric scored on fewer than the finished runs (an evaluation added later
+    to some of them) says on how many."""
     if pd.isna(mean):
         return "n/a"
-    if pd.isna(std):
-        return f"{mean:.4g}"
-    return f"{mean:.4g} ± {std:.2g}"
+    shown = f"{mean:.4g}" if pd.isna(std) else f"{mean:.4g} ± {std:.2g}"
+    return shown if pd.isna(count) or count >= finished else f"{shown} ({count:.0f} of {finished} runs)"
 
 
 def write_leaderboard(results_dir: Path, published=()) -> pd.DataFrame:

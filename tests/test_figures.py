@@ -1,7 +1,12 @@
 import torch
 from PIL import Image
 
-from gan_bench.figures import plot_image_samples, plot_learning_curves, plot_model_comparison
+from gan_bench.figures import (
+    _metric_line,
+    plot_image_samples,
+    plot_learning_curves,
+    plot_model_comparison,
+)
 from gan_bench.samples_io import SAMPLES_DIR, save_samples
 
 
@@ -38,3 +43,8 @@ def test_model_comparison_sets_trained_models_side_by_side_without_reference_row
     assert path.name == "gan_vs_vae.png"
     width, height = Image.open(path).size
     assert width > height > 0
+
+
+def test_comparison_titles_say_when_a_metric_covers_only_some_runs():
+    assert _metric_line("FID", [10.0, 20.0, 30.0], 3) == "FID: 20"
+    assert _metric_line("FID", [12.5], 3) == "FID: 12.5 (1 of 3 runs)"

@@ -50,3 +50,15 @@ def test_published_rows_follow_the_measured_ones(tmp_path):
     assert table.loc[1, "reverse_kl_nats_mean"] == 0.45
     markdown = (tmp_path / "leaderboard.md").read_text()
     assert "| Paper GAN" in markdown and "Someone et al., Table 1" in markdown
+
+
+def test_a_metric_scored_on_some_runs_says_on_how_many(tmp_path):
+    scored = record("gan", 0)
+    scored["metrics"]["fid"] = 12.5
+    for r in [scored, record("gan", 1), record("gan", 2)]:
+        append_record(tmp_path, r)
+    table = write_leaderboard(tmp_path)
+    assert table.loc[0, "fid_count"] == 1 and table.loc[0, "modes_captured_count"] == 3
+    row = next(line for line in (tmp_path / "leaderboard.md").read_text().splitlines()
+               if line.startswith("| gan"))
+    assert "12.5 (1 of 3 runs)" in row and "8 ± 0 " in row and "8 ± 0 (" not in row
