@@ -20,6 +20,7 @@ from gan_bench.errors import GanBenchError
 from gan_bench.jobs import Job
 from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
 from gan_bench.records import EVALUATIONS_FILE, append_record, read_records
+from gan_bench.samples_io import SAMPLES_DIR, save_samples
 from gan_bench.seeding import seed_everything
 from gan_bench.training import read_checkpoint
 
@@ -50,7 +51,8 @@ def pending_evaluations(jobs: list[Job], results_dir: Path,
 def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names: list[str],
                  log: Callable[[str], None] = print) -> None:
     """Score ``metric_names`` on the run's evaluation samples, appending one record per metric
-    as soon as it is scored (an interrupted evaluation keeps the metrics already done)."""
+    as soon as it is scored (an interrupted evaluation keeps the metrics already done). A run
+    whose samples file is missing (recorded by code that did not save it) gets it written."""
     path = job.checkpoint_path(results_dir)
     if not path.exists():
         raise GanBenchError(f"{job.run_id}: evaluating after training needs the final checkpoint "
@@ -62,6 +64,9 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
         raise GanBenchError(f"{job.run_id}: checkpoint {path} is {state['status']!r}, not finished")
     model.load_checkpoint_state(state["model"])
     samples = job.eval_samples(model)
+    samples_file = results_dir / SAMPLES_DIR / f"{job.run_id}.npy"
+    if not samples_file.exists():
+        save_samples(samples_file, samples)
     provenance = {"n_samples": samples.shape[0], "config": job.config(), "hardware": hardware(device),
                   "libraries": library_versions(), **git_commit(), "command": invoking_command()}
     for name in metric_names:

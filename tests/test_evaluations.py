@@ -8,6 +8,7 @@ from gan_bench.evaluations import evaluate_runs, pending_evaluations, runs_with_
 from gan_bench.jobs import expand_jobs
 from gan_bench.leaderboard import write_leaderboard
 from gan_bench.records import EVALUATIONS_FILE, read_records
+from gan_bench.samples_io import SAMPLES_DIR
 from gan_bench.suite import run_suite
 from tests.conftest import TINY_SUITE
 
@@ -37,6 +38,9 @@ def test_evaluation_from_checkpoint_equals_scoring_at_the_end_of_training(tmp_pa
     later = suite_file(tmp_path, "b", ["modes"])
     results = run_suite(later, tmp_path / "b", CPU, log=QUIET)
     jobs = expand_jobs(later)
+    saved = results / SAMPLES_DIR / f"{jobs[0].run_id}.npy"
+    drawn_in_training = saved.read_bytes()
+    saved.unlink()  # as for a run recorded by code that did not save its samples
     assert evaluate_runs(jobs, results, CPU, ["frechet_data"], log=QUIET) == 4
     evaluations = read_records(results, EVALUATIONS_FILE)
     assert len(evaluations) == 4
@@ -46,6 +50,7 @@ def test_evaluation_from_checkpoint_equals_scoring_at_the_end_of_training(tmp_pa
         assert evaluation["command"] and evaluation["hardware"]["cpu_model"] and "git_commit" in evaluation
     merged = {r["run_id"]: r["metrics"] for r in runs_with_evaluations(results)}
     assert merged == reference
+    assert saved.read_bytes() == drawn_in_training
     assert evaluate_runs(jobs, results, CPU, ["frechet_data"], log=QUIET) == 0  # nothing left to do
     assert len(read_records(results, EVALUATIONS_FILE)) == 4
 
