@@ -9,7 +9,7 @@ conversion). Ours is timed twice: with an empty cache (features of samples and r
 against its cached real set; the second is set against torch-fidelity's time as a ratio, ours /
 theirs, which fails above 1.05. Run the module whole: the ratio needs both tests.
 
-Inception costs 0.15-0.25 s per image on two CPU cores, so N is 500 here (3,000 images through
+Inception costs 0.15-0.3 s per image on two CPU cores, so N is 500 here (3,000 images through
 Inception in all, about 12 minutes), with KID on subsets of all 500; on a GPU raise it to the
 10,000 of the protocol. The post-extraction work (FID's 2048 x 2048 eigenproblem, KID, PRC) is the
 same on both sides and weighs more, relative to the extraction, at this N than at 10,000.

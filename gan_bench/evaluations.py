@@ -20,7 +20,7 @@ from gan_bench.errors import GanBenchError
 from gan_bench.jobs import Job
 from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
 from gan_bench.records import EVALUATIONS_FILE, append_record, read_records
-from gan_bench.samples_io import SAMPLES_DIR, save_samples
+from gan_bench.samples_io import run_samples_path, save_samples
 from gan_bench.seeding import seed_everything
 from gan_bench.training import read_checkpoint
 
@@ -64,7 +64,7 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
         raise GanBenchError(f"{job.run_id}: checkpoint {path} is {state['status']!r}, not finished")
     model.load_checkpoint_state(state["model"])
     samples = job.eval_samples(model)
-    samples_file = results_dir / SAMPLES_DIR / f"{job.run_id}.npy"
+    samples_file = run_samples_path(results_dir, job.run_id)
     if not samples_file.exists():
         save_samples(samples_file, samples)
     provenance = {"n_samples": samples.shape[0], "config": job.config(), "hardware": hardware(device),

@@ -10,7 +10,7 @@ from torchvision.utils import make_grid, save_image
 
 from gan_bench import registry
 from gan_bench.evaluations import runs_with_evaluations
-from gan_bench.samples_io import SAMPLES_DIR
+from gan_bench.samples_io import run_samples_path
 
 FIGURES_DIR = "figures"
 CURVE_KEY = "parzen_valid_ll_nats"
@@ -32,7 +32,7 @@ def _first_seed_runs(records: list[dict]) -> dict[tuple[str, str], dict]:
 def _saved_samples(results_dir: Path, records: list[dict]) -> dict[tuple[str, str], np.ndarray]:
     found = {}
     for key, record in _first_seed_runs(records).items():
-        path = results_dir / SAMPLES_DIR / f"{record['run_id']}.npy"
+        path = run_samples_path(results_dir, record["run_id"])
         if path.exists():
             found[key] = np.load(path)
     return found

@@ -21,6 +21,11 @@ SAVED_IMAGES = 100  # images keep only a grid's worth, as uint8: the evaluation 
 ACCEPTED_SHAPES = "N x 2, N x 784, N x 28 x 28, N x 1 x 28 x 28 or N x 3 x 28 x 28"
 
 
+def run_samples_path(results_dir: Path, run_id: str) -> Path:
+    """Where a run's saved samples live in its suite's results folder."""
+    return Path(results_dir) / SAMPLES_DIR / f"{run_id}.npy"
+
+
 def read_array(path: Path) -> np.ndarray:
     path = Path(path)
     if path.suffix not in (".npy", ".npz"):

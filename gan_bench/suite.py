@@ -22,7 +22,7 @@ from gan_bench.evaluations import evaluate_runs, score
 from gan_bench.jobs import Job, expand_jobs
 from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
 from gan_bench.records import append_record, read_records
-from gan_bench.samples_io import SAMPLES_DIR, save_samples
+from gan_bench.samples_io import run_samples_path, save_samples
 from gan_bench.seeding import seed_everything
 from gan_bench.training import ConfigDriftError, Trainer, config_differences
 
@@ -71,7 +71,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bo
     if result.status == "finished":
         samples = job.eval_samples(model)
         metrics = score(dataset, samples, job.suite.meta.metrics)
-        save_samples(results_dir / SAMPLES_DIR / f"{job.run_id}.npy", samples)
+        save_samples(run_samples_path(results_dir, job.run_id), samples)
     return {
         "run_id": job.run_id,
         "kind": "reference" if model.is_reference else "model",
