@@ -34,7 +34,9 @@ MNIST_TRAIN_IMAGES = 50_000
 class GanMnist(GenerativeModel):
     @dataclass(frozen=True)
     class Options:
-        noise: Literal["uniform", "gaussian"] = "uniform"  # uniform is U(-sqrt 3, sqrt 3): unit variance
+        # uniform is U(-sqrt 3, sqrt 3), unit variance: the default REFERENCES.md section 1 fixes.
+        # The reference code's Generator defaults to "gaussian" and mnist.yaml sets no noise.
+        noise: Literal["uniform", "gaussian"] = "uniform"
         noise_dim: int = 100
         generator_hidden: int = 1200
         discriminator_units: int = 240

@@ -25,6 +25,8 @@ from gan_bench.seeding import seed_everything
 from gan_bench.training import read_checkpoint
 
 EVALUATION_KEY = ("run_id", "metric")
+# runs whose final checkpoint holds a model worth scoring: a stalled run's samples show its failure
+SCORED_STATUSES = ("finished", "stalled")
 
 
 def score(dataset, samples: torch.Tensor, metric_names: Iterable[str]) -> dict[str, float]:
@@ -37,13 +39,14 @@ def score(dataset, samples: torch.Tensor, metric_names: Iterable[str]) -> dict[s
 
 def pending_evaluations(jobs: list[Job], results_dir: Path,
                         metric_names: Iterable[str]) -> list[tuple[Job, list[str]]]:
-    """(job, metrics still to score) for each recorded, finished run that lacks some of them."""
-    finished = {r["run_id"] for r in read_records(results_dir) if r["status"] == "finished"}
+    """(job, metrics still to score) for each recorded, scored (finished or stalled) run that
+    lacks some of them."""
+    scored = {r["run_id"] for r in read_records(results_dir) if r["status"] in SCORED_STATUSES}
     done = {(r["run_id"], r["metric"]) for r in read_records(results_dir, EVALUATIONS_FILE)}
     pending = []
     for job in jobs:
         missing = [m for m in metric_names if (job.run_id, m) not in done]
-        if job.run_id in finished and missing:
+        if job.run_id in scored and missing:
             pending.append((job, missing))
     return pending
 
@@ -60,8 +63,9 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
     seed_everything(job.seed)
     dataset, model = job.build(device)
     state = read_checkpoint(path, job.config(), device)
-    if state["status"] != "finished":
-        raise GanBenchError(f"{job.run_id}: checkpoint {path} is {state['status']!r}, not finished")
+    if state["status"] not in SCORED_STATUSES:
+        raise GanBenchError(f"{job.run_id}: checkpoint {path} is {state['status']!r}, not one of "
+                            f"{', '.join(SCORED_STATUSES)}")
     model.load_checkpoint_state(state["model"])
     samples = job.eval_samples(model)
     samples_file = run_samples_path(results_dir, job.run_id)

@@ -9,7 +9,7 @@ import torch
 from torchvision.utils import make_grid, save_image
 
 from gan_bench import registry
-from gan_bench.evaluations import runs_with_evaluations
+from gan_bench.evaluations import SCORED_STATUSES, runs_with_evaluations
 from gan_bench.samples_io import run_samples_path
 
 FIGURES_DIR = "figures"
@@ -145,7 +145,9 @@ def plot_learning_curves(results_dir: Path, records: list[dict]) -> Path | None:
         per_epoch = getattr(dataset, "train_size", None)
         batch = record["config"]["train"]["batch_size"]
         x = [s * batch / per_epoch for s in steps] if per_epoch else steps
-        ax.plot(x, values, lw=1, marker=".", label=record["run_id"])
+        stalled = record["status"] == "stalled"
+        ax.plot(x, values, lw=1, marker=".", ls="--" if stalled else "-",
+                label=record["run_id"] + (" (stalled)" if stalled else ""))
     ax.set_xlabel("epoch" if per_epoch else "step")
     ax.set_ylabel(f"{CURVE_KEY} (1,000 validation points)")
     ax.legend(fontsize=7)
@@ -167,8 +169,11 @@ def _save(fig, results_dir: Path, name: str) -> Path:
 
 
 def write_figures(results_dir: Path) -> list[Path]:
-    records = [r for r in runs_with_evaluations(results_dir) if r["status"] == "finished"]
+    """Every figure of a results folder. The learning curves include stalled runs (a failed game is
+    seen in its curve); the other figures show finished runs only."""
+    scored = [r for r in runs_with_evaluations(results_dir) if r["status"] in SCORED_STATUSES]
+    records = [r for r in scored if r["status"] == "finished"]
     made = [plot_mixture_samples(results_dir, records), plot_loss_curves(results_dir, records),
-            plot_learning_curves(results_dir, records)]
+            plot_learning_curves(results_dir, scored)]
     return ([p for p in made if p is not None] + plot_image_samples(results_dir, records)
             + plot_model_comparison(results_dir, records))

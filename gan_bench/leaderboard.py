@@ -1,8 +1,10 @@
 """Leaderboards rebuilt from runs.jsonl with pandas: one row per model x dataset.
 
 Every metric (those scored at the end of training and those scored afterwards, see evaluations)
-and throughput figure is reported as mean and std over the finished (non-diverged) runs, beside
-the number of runs and of diverged runs and the configuration that produced them.
+and throughput figure is reported as mean and std over the finished runs, beside the number of
+runs, of diverged runs and of stalled runs (gan_bench.stall) and the configuration that produced
+them. A stalled run's own numbers are in runs.csv; they are not averaged with the finished runs',
+whose mean would otherwise mix a failed game into the model's score.
 """
 
 import math
@@ -31,7 +33,8 @@ def runs_table(records: list[dict]) -> pd.DataFrame:
         row = {"model": config["model_name"], "dataset": config["dataset"],
                "seed": config["seed"], "kind": record.get("kind", "model"),
                "status": record["status"], "steps": record["steps"],
-               "diverged_at_step": record.get("diverged_at_step")}
+               "diverged_at_step": record.get("diverged_at_step"),
+               "stalled_at_step": record.get("stalled_at_step")}
         row.update({k: _float(v) for k, v in record["metrics"].items()})
         timed = row["kind"] == "model"  # a calibration row's "training" is not a training speed
         row.update({k: _float(record["timing"].get(k)) if timed else math.nan
@@ -53,7 +56,7 @@ def metric_columns(records: list[dict]) -> list[str]:
 def published_table(published) -> pd.DataFrame:
     """Published rows (config.PublishedRow) in the leaderboard's columns: the value as the mean."""
     return pd.DataFrame([{"model": row.model, "dataset": row.dataset, "kind": "published",
-                          "runs": 0, "diverged": 0, "source": row.source,
+                          "runs": 0, "finished": 0, "diverged": 0, "stalled": 0, "source": row.source,
                           **{f"{k}_mean": float(v) for k, v in row.metrics.items()}}
                          for row in published])
 
@@ -67,7 +70,9 @@ def leaderboard_table(records: list[dict], published=()) -> pd.DataFrame:
     stats.columns = [f"{name}_{stat}" for name, stat in stats.columns]
     counts = runs.groupby(GROUP_KEYS, sort=False).agg(
         kind=("kind", "first"), runs=("seed", "size"),
+        finished=("status", lambda s: int((s == "finished").sum())),
         diverged=("status", lambda s: int((s == "diverged").sum())),
+        stalled=("status", lambda s: int((s == "stalled").sum())),
         steps=("train.steps", "first"), git_commit=("git_commit", "first"))
     table = pd.concat([counts.join(stats, how="left").reset_index(), published_table(published)])
     # per dataset: measured models, then calibration rows, then published numbers
@@ -77,11 +82,11 @@ def leaderboard_table(records: list[dict], published=()) -> pd.DataFrame:
 
 
 def markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
-    shown = table[GROUP_KEYS + ["kind", "runs", "diverged"]].copy()
+    shown = table[GROUP_KEYS + ["kind", "runs", "diverged", "stalled"]].copy()
     shown["steps"] = ["" if pd.isna(steps) else str(int(steps)) for steps in table["steps"]]
-    finished = table["runs"] - table["diverged"]
     for name in value_names:
-        cells = zip(table[f"{name}_mean"], table[f"{name}_std"], table[f"{name}_count"], finished,
+        cells = zip(table[f"{name}_mean"], table[f"{name}_std"], table[f"{name}_count"],
+                    table["finished"],
                     strict=True)
         shown[name] = [_mean_std(*cell) for cell in cells]
     return shown.to_markdown(index=False)
@@ -108,7 +113,8 @@ def write_leaderboard(results_dir: Path, published=()) -> pd.DataFrame:
     atomic_write_bytes(results_dir / "runs.csv", runs_table(records).to_csv(index=False).encode())
     sources = "".join(f"- {row.model} ({row.dataset}): {row.source}\n" for row in published)
     markdown = (f"# Leaderboard: {results_dir.name}\n\n"
-                "Mean ± std over seeds of finished runs; throughput in samples/s and steps/s "
+                "Mean ± std over seeds of finished runs (diverged and stalled runs are counted, "
+                "not averaged; runs.csv has each run's numbers); throughput in samples/s and steps/s "
                 "after warm-up. Rows of kind `reference` are calibration rows, not models; rows "
                 "of kind `published` are numbers from papers, not measured here. Generated from "
                 "runs.jsonl by `gan-bench leaderboard`.\n\n"

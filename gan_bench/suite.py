@@ -2,7 +2,8 @@
 
 A run's record is appended only when it is complete; a run interrupted part-way resumes from its
 last checkpoint on the next invocation; finished runs are skipped. A diverged run is recorded as
-such and the suite carries on.
+such and the suite carries on; so is a stalled one (gan_bench.stall), which is scored as well: its
+numbers show the failure.
 """
 
 import multiprocessing
@@ -18,7 +19,7 @@ from tqdm import tqdm
 
 from gan_bench.config import Suite
 from gan_bench.errors import GanBenchError
-from gan_bench.evaluations import evaluate_runs, score
+from gan_bench.evaluations import SCORED_STATUSES, evaluate_runs, score
 from gan_bench.jobs import Job, expand_jobs
 from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
 from gan_bench.records import append_record, read_records
@@ -68,7 +69,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bo
                       eval_hook=learning_curve_hook(job, dataset, device))
     result = trainer.fit()
     metrics: dict[str, float] = {}
-    if result.status == "finished":
+    if result.status in SCORED_STATUSES:
         samples = job.eval_samples(model)
         metrics = score(dataset, samples, job.suite.meta.metrics)
         save_samples(run_samples_path(results_dir, job.run_id), samples)
@@ -77,6 +78,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bo
         "kind": "reference" if model.is_reference else "model",
         "status": result.status,
         "diverged_at_step": result.diverged_at_step,
+        "stalled_at_step": result.stalled_at_step,
         "steps": result.steps_done,
         "train_seconds": result.train_seconds,
         "metrics": metrics,

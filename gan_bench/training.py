@@ -3,6 +3,8 @@
 Batches come from ``dataset.train_batch(step, batch_size, seed)``, a pure function of its
 arguments, and the checkpoint holds the model, optimiser and global RNG states, so a run that is
 killed and resumed from its last checkpoint follows the same trajectory as one that was not.
+A run ends early as ``diverged`` at a non-finite loss, or as ``stalled`` when its log shows the
+discriminator has won the game for good (gan_bench.stall).
 """
 
 import math
@@ -19,14 +21,16 @@ from gan_bench.atomic_files import atomic_torch_save
 from gan_bench.config import TrainConfig
 from gan_bench.errors import GanBenchError
 from gan_bench.seeding import load_rng_state, rng_state
+from gan_bench.stall import is_stalled
 from gan_bench.timing import PhaseTimer
 
 
 @dataclass
 class TrainResult:
-    status: str  # "finished" or "diverged"
+    status: str  # "finished", "diverged" or "stalled"
     steps_done: int
     diverged_at_step: int | None
+    stalled_at_step: int | None
     train_seconds: float
     timing: dict
     history: list[dict] = field(default_factory=list)
@@ -89,10 +93,12 @@ class Trainer:
     def samples_per_step(self) -> int:
         return self.train.batch_size * self.model.real_batches_per_step
 
-    def _save(self, status: str, diverged_at_step: int | None = None) -> None:
+    def _save(self, status: str, diverged_at_step: int | None = None,
+              stalled_at_step: int | None = None) -> None:
         atomic_torch_save(self.checkpoint_path, {
             "config": self.config, "step": self.step, "status": status,
-            "diverged_at_step": diverged_at_step, "model": self.model.checkpoint_state(),
+            "diverged_at_step": diverged_at_step, "stalled_at_step": stalled_at_step,
+            "model": self.model.checkpoint_state(),
             "rng": rng_state(), "history": self.history, "timer": self.timer.state_dict(),
             "train_seconds": self.train_seconds,
         })
@@ -109,14 +115,18 @@ class Trainer:
         self.train_seconds = state["train_seconds"]
         return state
 
-    def _result(self, status: str, diverged_at_step: int | None) -> TrainResult:
-        return TrainResult(status, self.step, diverged_at_step, self.train_seconds,
-                           self.timer.summary(self.samples_per_step), self.history)
+    def _result(self, status: str, diverged_at_step: int | None = None,
+                stalled_at_step: int | None = None) -> TrainResult:
+        return TrainResult(status, self.step, diverged_at_step, stalled_at_step,
+                           self.train_seconds, self.timer.summary(self.samples_per_step),
+                           self.history)
 
     def fit(self) -> TrainResult:
         state = self._resume()
         if state is not None and state["status"] != "running":
-            return self._result(state["status"], state["diverged_at_step"])
+            # checkpoints written before the stall rule have no stalled_at_step
+            return self._result(state["status"], state["diverged_at_step"],
+                                state.get("stalled_at_step"))
         self.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
         train = self.train
         # in a log file (a background run) the bar still shows, once a minute
@@ -134,7 +144,7 @@ class Trainer:
                 self.train_seconds += time.perf_counter() - started
                 if not all(math.isfinite(v) for v in losses.values()):
                     self._save("diverged", diverged_at_step=self.step)
-                    return self._result("diverged", self.step)
+                    return self._result("diverged", diverged_at_step=self.step)
                 self.step += 1
                 bar.update(1)
                 if self.step % train.log_every_steps == 0 or self.step == train.steps:
@@ -143,9 +153,12 @@ class Trainer:
                         entry.update(self.eval_hook(self.model, self.step))
                     self.history.append(entry)
                     bar.set_postfix({k: f"{v:.3g}" for k, v in losses.items()}, refresh=False)
+                    if is_stalled(self.history, self.step):
+                        self._save("stalled", stalled_at_step=self.step)
+                        return self._result("stalled", stalled_at_step=self.step)
                 if self.step % train.checkpoint_every_steps == 0 and self.step < train.steps:
                     self._save("running")
         finally:
             bar.close()
         self._save("finished")
-        return self._result("finished", None)
+        return self._result("finished")

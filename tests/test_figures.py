@@ -48,3 +48,16 @@ def test_model_comparison_sets_trained_models_side_by_side_without_reference_row
 def test_comparison_titles_say_when_a_metric_covers_only_some_runs():
     assert _metric_line("FID", [10.0, 20.0, 30.0], 3) == "FID: 20"
     assert _metric_line("FID", [12.5], 3) == "FID: 12.5 (1 of 3 runs)"
+
+
+def test_a_stalled_run_is_in_the_learning_curves_and_not_in_the_sample_grids(tmp_path):
+    from gan_bench.figures import write_figures
+    from gan_bench.records import append_record
+
+    stalled = record("gan", history=[{"step": 2500, "parzen_valid_ll_nats": -400.0}])
+    stalled.update(status="stalled", steps=2500, timing={}, git_commit="abc")
+    stalled["config"].update(model_options={}, train={"batch_size": 100, "steps": 5000})
+    append_record(tmp_path, stalled)
+    save_samples(tmp_path / SAMPLES_DIR / "gan__mnist__seed0.npy", torch.rand(100, 1, 28, 28))
+    made = {path.name for path in write_figures(tmp_path)}
+    assert made == {"learning_curves.png"}

@@ -62,3 +62,18 @@ def test_a_metric_scored_on_some_runs_says_on_how_many(tmp_path):
     row = next(line for line in (tmp_path / "leaderboard.md").read_text().splitlines()
                if line.startswith("| gan"))
     assert "12.5 (1 of 3 runs)" in row and "8 ± 0 " in row and "8 ± 0 (" not in row
+
+
+def test_stalled_runs_are_counted_and_not_averaged(tmp_path):
+    stalled = record("gan", 2, modes=1, kl=2.0)
+    stalled.update(status="stalled", stalled_at_step=8)
+    for r in [record("gan", 0, modes=8), record("gan", 1, modes=6), stalled]:
+        append_record(tmp_path, r)
+    table = write_leaderboard(tmp_path).set_index("model")
+    assert (table.loc["gan", "runs"], table.loc["gan", "finished"], table.loc["gan", "stalled"]) == (3, 2, 1)
+    assert table.loc["gan", "modes_captured_mean"] == 7  # the stalled run's 1 mode is not in it
+    row = next(line for line in (tmp_path / "leaderboard.md").read_text().splitlines()
+               if line.startswith("| gan"))
+    assert "7 ± 1.4" in [cell.strip() for cell in row.split("|")] and "of 2 runs" not in row
+    runs = (tmp_path / "runs.csv").read_text()
+    assert "stalled" in runs and ",1," in runs  # its own numbers stay in the per-run table

@@ -77,3 +77,24 @@ def test_non_finite_loss_ends_the_run_as_diverged(tmp_path):
     assert result.status == "diverged" and result.diverged_at_step == 7
     assert result.steps_done == 7
     assert torch.load(tmp_path / "run.pt", weights_only=False)["status"] == "diverged"
+
+
+def test_a_game_the_discriminator_keeps_winning_ends_the_run_as_stalled(tmp_path, monkeypatch):
+    monkeypatch.setattr("gan_bench.stall.STALL_WINDOW_STEPS", 10)
+    trainer = make_trainer(tmp_path)
+    original = trainer.model.train_step
+
+    def discriminator_wins_from_step_4(batch):
+        losses = original(batch)
+        return {**losses, "value_nats": -1e-6} if trainer.step >= 4 else losses
+
+    trainer.model.train_step = discriminator_wins_from_step_4
+    result = trainer.fit()
+    # log points at steps 5, 10, 15 all won: the 10-step window is covered at step 15
+    assert result.status == "stalled" and result.stalled_at_step == 15
+    assert result.steps_done == 15 and result.diverged_at_step is None
+    assert [e["step"] for e in result.history] == [5, 10, 15]
+    state = torch.load(tmp_path / "run.pt", weights_only=False)
+    assert state["status"] == "stalled" and state["stalled_at_step"] == 15
+    again = make_trainer(tmp_path).fit()  # a rerun finds the stalled checkpoint and stops there
+    assert again.status == "stalled" and again.stalled_at_step == 15 and again.steps_done == 15
