@@ -59,13 +59,17 @@ def learning_curve_hook(job: Job, dataset, device: torch.device):
     return hook
 
 
-def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bool = True) -> dict:
+# a worker process's own line for its runs' progress bars, below the suite's bar (see _worker_init)
+_progress_line: int | None = None
+
+
+def run_job(job: Job, results_dir: Path, device: torch.device) -> dict:
     config = job.config()
     seed_everything(job.seed)
     dataset, model = job.build(device)
     trainer = Trainer(model, dataset, job.train, job.seed, device,
                       job.checkpoint_path(results_dir), config,
-                      description=job.run_id, show_progress=show_progress,
+                      description=job.run_id, progress_line=_progress_line,
                       eval_hook=learning_curve_hook(job, dataset, device))
     result = trainer.fit()
     metrics: dict[str, float] = {}
@@ -94,14 +98,19 @@ def run_job(job: Job, results_dir: Path, device: torch.device, show_progress: bo
     }
 
 
-def _worker_init(threads: int) -> None:
-    """A worker process: bounded torch threads, and it dies with its parent (no orphans left
-    training after the parent is killed)."""
+def _worker_init(threads: int, workers_started) -> None:
+    """A worker process: bounded torch threads, its own progress-bar line (1, 2, ... in the order
+    the workers start; ``workers_started`` is a shared counter), and it dies with its parent (no
+    orphans left training after the parent is killed)."""
+    global _progress_line
     if sys.platform.startswith("linux"):
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     torch.set_num_threads(threads)
+    with workers_started.get_lock():
+        workers_started.value += 1
+        _progress_line = workers_started.value
 
 
 def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int | None = None,
@@ -142,9 +151,10 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
         else:
             threads = max(1, torch.get_num_threads() // jobs)
             context = multiprocessing.get_context("spawn")
+            workers_started = context.Value("i", 0)
             with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
-                                     initargs=(threads,)) as pool:
-                futures = [pool.submit(run_job, job, results_dir, device, False) for job in pending]
+                                     initargs=(threads, workers_started)) as pool:
+                futures = [pool.submit(run_job, job, results_dir, device) for job in pending]
                 for future in as_completed(futures):
                     finish(future.result())
     evaluate_runs(all_jobs, results_dir, device, suite.meta.evaluation_metrics, log)

@@ -161,3 +161,10 @@ def test_learning_curve_is_scored_without_changing_the_trajectory(tiny_suite, tm
         assert a[run_id]["metrics"] == b[run_id]["metrics"]
         scored = [h for h in b[run_id]["history"] if "modes_captured" in h]
         assert [h["step"] for h in scored] == [8]
+
+
+def test_parallel_runs_show_their_progress_each_on_its_own_line(tiny_suite, tmp_path, capfd):
+    run_suite(load_suite(str(tiny_suite)), tmp_path, CPU, log=QUIET, jobs=2)
+    shown = capfd.readouterr().err
+    for run_id in ("gan__ring8__seed0", "gan__ring8__seed1", "vae__ring8__seed0", "vae__ring8__seed1"):
+        assert f"{run_id}:" in shown, run_id  # each worker's bar names its run
