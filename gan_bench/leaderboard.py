@@ -86,8 +86,7 @@ def markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
     shown["steps"] = ["" if pd.isna(steps) else str(int(steps)) for steps in table["steps"]]
     for name in value_names:
         cells = zip(table[f"{name}_mean"], table[f"{name}_std"], table[f"{name}_count"],
-                    table["finished"],
-                    strict=True)
+                    table["finished"], strict=True)
         shown[name] = [_mean_std(*cell) for cell in cells]
     return shown.to_markdown(index=False)
 
