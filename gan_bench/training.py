@@ -70,7 +70,7 @@ def read_checkpoint(path: Path, config: dict, device: torch.device) -> dict:
 class Trainer:
     def __init__(self, model, dataset, train: TrainConfig, seed: int, device: torch.device,
                  checkpoint_path: Path, config: dict, description: str = "train",
-                 eval_hook=None, show_progress: bool = True, progress_line: int | None = None):
+                 eval_hook=None, progress_line: int | None = None):
         """``config`` is the full run configuration, stored in checkpoints as the drift guard.
         ``eval_hook(model, step) -> dict`` if given runs every ``log_every_steps`` steps.
         ``progress_line`` pins the progress bar to that terminal line (parallel runs)."""
@@ -83,7 +83,6 @@ class Trainer:
         self.config = config
         self.description = description
         self.eval_hook = eval_hook
-        self.show_progress = show_progress
         self.progress_line = progress_line
         self.timer = PhaseTimer(device, train.warmup_steps)
         model.timer = self.timer
@@ -133,7 +132,7 @@ class Trainer:
         train = self.train
         # in a log file (a background run) the bar still shows, once a minute
         bar = tqdm(total=train.steps, initial=self.step, desc=self.description, leave=False,
-                   disable=not self.show_progress, dynamic_ncols=True, position=self.progress_line,
+                   dynamic_ncols=True, position=self.progress_line,
                    mininterval=0.1 if sys.stderr.isatty() else 60.0)
         try:
             while self.step < train.steps:
