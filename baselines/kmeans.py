@@ -44,7 +44,7 @@ class KMeans(ReferenceRow):
         return {"inertia": float(fit.inertia_), "iterations": float(fit.n_iter_)}
 
     def load_checkpoint_state(self, state: dict) -> None:
-        self.centroids = torch.empty_like(state["modules"]["centroids"])
+        self.centroids = torch.empty_like(state["modules"]["centroids"], device=self.device)
         super().load_checkpoint_state(state)
 
     @torch.no_grad()

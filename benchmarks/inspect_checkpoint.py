@@ -55,7 +55,7 @@ def main() -> None:
     suite = load_suite(args.suite)
     (job,) = [j for j in expand_jobs(suite) if j.run_id == args.run_id]
     dataset, model = job.build(CPU)
-    state = read_checkpoint(job.checkpoint_path(args.results / suite.name), job.config(), CPU)
+    state = read_checkpoint(job.checkpoint_path(args.results / suite.name), job.config())
     model.load_checkpoint_state(state["model"])
     torch.manual_seed(job.seed)
     samples = model.sample(args.samples)

@@ -62,7 +62,7 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
                             f"{path}, which is missing; rerun the run in a fresh results folder")
     seed_everything(job.seed)
     dataset, model = job.build(device)
-    state = read_checkpoint(path, job.config(), device)
+    state = read_checkpoint(path, job.config())
     if state["status"] not in SCORED_STATUSES:
         raise GanBenchError(f"{job.run_id}: checkpoint {path} is {state['status']!r}, not one of "
                             f"{', '.join(SCORED_STATUSES)}")

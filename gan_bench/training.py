@@ -53,10 +53,13 @@ def config_differences(saved: dict, requested: dict, prefix: str = "") -> list[s
     return diffs
 
 
-def read_checkpoint(path: Path, config: dict, device: torch.device) -> dict:
-    """A checkpoint's state, after checking that it was saved under ``config``."""
+def read_checkpoint(path: Path, config: dict) -> dict:
+    """A checkpoint's state, on the CPU, after checking that it was saved under ``config``.
+
+    Always the CPU: the RNG states in it must be CPU byte tensors, and loading the weights into
+    a model copies them to the model's device (CUDA or not) anyway."""
     try:
-        state = torch.load(path, map_location=device, weights_only=False)
+        state = torch.load(path, map_location="cpu", weights_only=False)
     except (OSError, RuntimeError, EOFError, pickle.UnpicklingError) as error:
         # checkpoints are written atomically, so this is real corruption, not a torn write
         raise GanBenchError(f"cannot read checkpoint {path}: {error}") from None
@@ -107,7 +110,7 @@ class Trainer:
     def _resume(self) -> dict | None:
         if not self.checkpoint_path.exists():
             return None
-        state = read_checkpoint(self.checkpoint_path, self.config, self.device)
+        state = read_checkpoint(self.checkpoint_path, self.config)
         self.model.load_checkpoint_state(state["model"])
         load_rng_state(state["rng"])
         self.timer.load_state_dict(state["timer"])
