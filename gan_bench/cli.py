@@ -28,7 +28,7 @@ def cmd_run(args) -> None:
         raise GanBenchError(f"--jobs must be >= 1, got {args.jobs}")
     results_dir = run_suite(suite, args.results, device, args.seeds,
                             log=lambda m: tqdm.write(m, file=sys.stderr), jobs=args.jobs,
-                            only=args.only)
+                            only=args.only, extend_from=args.extend_from)
     write_leaderboard(results_dir, suite.published)
     write_figures(results_dir)
     print(f"leaderboard: {results_dir / 'leaderboard.md'}")
@@ -188,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seeds", type=int, default=None, help="number of seeds (overrides the suite)")
     run.add_argument("--jobs", type=int, default=1,
                      help="runs in parallel worker processes (default 1); threads are shared out")
+    run.add_argument("--extend-from", metavar="SUITE", default=None,
+                     help="start each run from its checkpoint in RESULTS/SUITE, a suite that gave "
+                          "it fewer steps and is otherwise the same")
     evaluate = _suite_command(
         commands, "evaluate", cmd_evaluate,
         "score a suite's recorded runs on more metrics, from their final checkpoints")

@@ -1,7 +1,9 @@
 """Expand a suite into runs (model x dataset x seed), run the unfinished ones, record each.
 
 A run's record is appended only when it is complete; a run interrupted part-way resumes from its
-last checkpoint on the next invocation; finished runs are skipped. A diverged run is recorded as
+last checkpoint on the next invocation; finished runs are skipped. With ``extend_from`` a run
+with no checkpoint of its own starts from the same run's checkpoint in another suite that gave it
+a smaller step budget (gan_bench.training.read_shorter_run). A diverged run is recorded as
 such and the suite carries on; so is a stalled one (gan_bench.stall), which is scored as well: its
 numbers show the failure.
 """
@@ -20,7 +22,7 @@ from tqdm import tqdm
 from gan_bench.config import Suite
 from gan_bench.errors import GanBenchError
 from gan_bench.evaluations import SCORED_STATUSES, evaluate_runs, score
-from gan_bench.jobs import Job, expand_jobs
+from gan_bench.jobs import CHECKPOINTS_DIR, Job, expand_jobs
 from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
 from gan_bench.records import append_record, read_records
 from gan_bench.samples_io import run_samples_path, save_samples
@@ -63,14 +65,16 @@ def learning_curve_hook(job: Job, dataset, device: torch.device):
 _progress_line: int | None = None
 
 
-def run_job(job: Job, results_dir: Path, device: torch.device) -> dict:
+def run_job(job: Job, results_dir: Path, device: torch.device,
+            extend_from_dir: Path | None = None) -> dict:
     config = job.config()
     seed_everything(job.seed)
     dataset, model = job.build(device)
     trainer = Trainer(model, dataset, job.train, job.seed, device,
                       job.checkpoint_path(results_dir), config,
                       description=job.run_id, progress_line=_progress_line,
-                      eval_hook=learning_curve_hook(job, dataset, device))
+                      eval_hook=learning_curve_hook(job, dataset, device),
+                      extend_from=job.checkpoint_path(extend_from_dir) if extend_from_dir else None)
     result = trainer.fit()
     metrics: dict[str, float] = {}
     if result.status in SCORED_STATUSES:
@@ -84,6 +88,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device) -> dict:
         "diverged_at_step": result.diverged_at_step,
         "stalled_at_step": result.stalled_at_step,
         "steps": result.steps_done,
+        "extended_from": result.extended_from,
         "train_seconds": result.train_seconds,
         "metrics": metrics,
         "curve_metrics": list(job.suite.meta.curve_metrics),  # drift-neutral: RNG is forked
@@ -114,8 +119,10 @@ def _worker_init(threads: int, workers_started) -> None:
 
 
 def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int | None = None,
-              log=print, jobs: int = 1, only: str | None = None) -> Path:
+              log=print, jobs: int = 1, only: str | None = None,
+              extend_from: str | None = None) -> Path:
     """Run every unfinished job of ``suite``, ``jobs`` at a time; returns the results folder.
+    ``extend_from`` names the suite under ``results_root`` whose checkpoints the runs extend.
 
     With ``jobs > 1`` runs go to worker processes with ``torch.get_num_threads() // jobs`` threads
     each (at least 1); records are appended by this process as runs finish.
@@ -135,6 +142,8 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
             raise ConfigDriftError(f"{results_dir}: recorded run {job.run_id} has a different "
                                    f"config ({'; '.join(diffs)}); use another --results folder")
         log(f"{job.run_id}: already recorded, skipped")
+    extend_from_dir = (_check_extension(suite, results_root, extend_from, pending)
+                       if extend_from else None)
     progress = tqdm(total=len(all_jobs), initial=len(all_jobs) - len(pending), desc=suite.name,
                     unit="run", disable=None)
 
@@ -147,18 +156,33 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
     with progress:
         if jobs == 1:
             for job in pending:
-                finish(run_job(job, results_dir, device))
+                finish(run_job(job, results_dir, device, extend_from_dir))
         else:
             threads = max(1, torch.get_num_threads() // jobs)
             context = multiprocessing.get_context("spawn")
             workers_started = context.Value("i", 0)
             with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
                                      initargs=(threads, workers_started)) as pool:
-                futures = [pool.submit(run_job, job, results_dir, device) for job in pending]
+                futures = [pool.submit(run_job, job, results_dir, device, extend_from_dir) for job in pending]
                 for future in as_completed(futures):
                     finish(future.result())
     evaluate_runs(all_jobs, results_dir, device, suite.meta.evaluation_metrics, log)
     return results_dir
+
+
+def _check_extension(suite: Suite, results_root: Path, extend_from: str, pending: list[Job]) -> Path:
+    """The results folder of the suite to extend, once each pending run without a checkpoint of
+    its own is known to have one there."""
+    if extend_from == suite.name:
+        raise GanBenchError(f"--extend-from {extend_from}: a suite cannot extend its own runs")
+    source_dir = Path(results_root) / extend_from
+    missing = [job.run_id for job in pending
+               if not job.checkpoint_path(Path(results_root) / suite.name).exists()
+               and not job.checkpoint_path(source_dir).exists()]
+    if missing:
+        raise GanBenchError(f"--extend-from {extend_from}: no checkpoint in "
+                            f"{source_dir / CHECKPOINTS_DIR} for {', '.join(missing)}")
+    return source_dir
 
 
 def _brief(metrics: dict) -> str:

@@ -5,6 +5,11 @@ arguments, and the checkpoint holds the model, optimiser and global RNG states, 
 killed and resumed from its last checkpoint follows the same trajectory as one that was not.
 A run ends early as ``diverged`` at a non-finite loss, or as ``stalled`` when its log shows the
 discriminator has won the game for good (gan_bench.stall).
+
+A run can also start from another run's checkpoint saved under the same config with a smaller step
+budget (``extend_from``). No model sees the budget (learning-rate and momentum schedules are
+functions of the step), so the extended run follows the trajectory of a run given the larger
+budget from the start.
 """
 
 import math
@@ -34,6 +39,7 @@ class TrainResult:
     train_seconds: float
     timing: dict
     history: list[dict] = field(default_factory=list)
+    extended_from: dict | None = None  # {"checkpoint": path, "step": N} of a shorter run
 
 
 class ConfigDriftError(GanBenchError):
@@ -53,16 +59,19 @@ def config_differences(saved: dict, requested: dict, prefix: str = "") -> list[s
     return diffs
 
 
-def read_checkpoint(path: Path, config: dict) -> dict:
-    """A checkpoint's state, on the CPU, after checking that it was saved under ``config``.
-
-    Always the CPU: the RNG states in it must be CPU byte tensors, and loading the weights into
-    a model copies them to the model's device (CUDA or not) anyway."""
+def _load_checkpoint(path: Path) -> dict:
+    """A checkpoint's state, on the CPU: the RNG states in it must be CPU byte tensors, and
+    loading the weights into a model copies them to the model's device (CUDA or not) anyway."""
     try:
-        state = torch.load(path, map_location="cpu", weights_only=False)
+        return torch.load(path, map_location="cpu", weights_only=False)
     except (OSError, RuntimeError, EOFError, pickle.UnpicklingError) as error:
         # checkpoints are written atomically, so this is real corruption, not a torn write
         raise GanBenchError(f"cannot read checkpoint {path}: {error}") from None
+
+
+def read_checkpoint(path: Path, config: dict) -> dict:
+    """A checkpoint's state, on the CPU, after checking that it was saved under ``config``."""
+    state = _load_checkpoint(path)
     diffs = config_differences(state["config"], config)
     if diffs:
         raise ConfigDriftError(f"refusing to use checkpoint {path}: saved config differs "
@@ -70,13 +79,38 @@ def read_checkpoint(path: Path, config: dict) -> dict:
     return state
 
 
+def read_shorter_run(path: Path, config: dict) -> dict:
+    """The state of a run to extend to ``config``'s budget: saved under the same config except
+    for the suite and ``train.steps``, neither stalled nor diverged, and not past the budget.
+    Its status becomes "running" and its history keeps only the entries the longer run logs."""
+    state = _load_checkpoint(path)
+    train = config["train"]
+    saved = {**state["config"], "train": {**state["config"]["train"], "steps": train["steps"]}}
+    diffs = config_differences({k: v for k, v in saved.items() if k != "suite"},
+                               {k: v for k, v in config.items() if k != "suite"})
+    if diffs:
+        raise ConfigDriftError(f"cannot extend the run in {path}: its config differs beyond "
+                               f"the suite and the step budget ({'; '.join(diffs)})")
+    if state["status"] not in ("running", "finished"):
+        raise GanBenchError(f"cannot extend the run in {path}: it {state['status']}")
+    if state["step"] > train["steps"]:
+        raise GanBenchError(f"cannot extend the run in {path}: it is at step {state['step']}, "
+                            f"past the requested budget of {train['steps']} steps")
+    # a run logs at every log_every_steps and at its last step, which the longer run passes by
+    history = [entry for entry in state["history"] if entry["step"] % train["log_every_steps"] == 0]
+    return {**state, "status": "running", "history": history}
+
+
 class Trainer:
     def __init__(self, model, dataset, train: TrainConfig, seed: int, device: torch.device,
                  checkpoint_path: Path, config: dict, description: str = "train",
-                 eval_hook=None, progress_line: int | None = None):
+                 eval_hook=None, progress_line: int | None = None,
+                 extend_from: Path | None = None):
         """``config`` is the full run configuration, stored in checkpoints as the drift guard.
         ``eval_hook(model, step) -> dict`` if given runs every ``log_every_steps`` steps.
-        ``progress_line`` pins the progress bar to that terminal line (parallel runs)."""
+        ``progress_line`` pins the progress bar to that terminal line (parallel runs).
+        ``extend_from``, a checkpoint of the same run with a smaller budget, is where a run with
+        no checkpoint of its own starts (read_shorter_run)."""
         self.model = model
         self.dataset = dataset
         self.train = train
@@ -87,6 +121,8 @@ class Trainer:
         self.description = description
         self.eval_hook = eval_hook
         self.progress_line = progress_line
+        self.extend_from = extend_from
+        self.extended_from: dict | None = None
         self.timer = PhaseTimer(device, train.warmup_steps)
         model.timer = self.timer
         self.history: list[dict] = []
@@ -104,13 +140,18 @@ class Trainer:
             "diverged_at_step": diverged_at_step, "stalled_at_step": stalled_at_step,
             "model": self.model.checkpoint_state(),
             "rng": rng_state(), "history": self.history, "timer": self.timer.state_dict(),
-            "train_seconds": self.train_seconds,
+            "train_seconds": self.train_seconds, "extended_from": self.extended_from,
         })
 
     def _resume(self) -> dict | None:
-        if not self.checkpoint_path.exists():
+        if self.checkpoint_path.exists():
+            state = read_checkpoint(self.checkpoint_path, self.config)
+            self.extended_from = state.get("extended_from")
+        elif self.extend_from is not None:
+            state = read_shorter_run(self.extend_from, self.config)
+            self.extended_from = {"checkpoint": str(self.extend_from), "step": state["step"]}
+        else:
             return None
-        state = read_checkpoint(self.checkpoint_path, self.config)
         self.model.load_checkpoint_state(state["model"])
         load_rng_state(state["rng"])
         self.timer.load_state_dict(state["timer"])
@@ -123,7 +164,7 @@ class Trainer:
                 stalled_at_step: int | None = None) -> TrainResult:
         return TrainResult(status, self.step, diverged_at_step, stalled_at_step,
                            self.train_seconds, self.timer.summary(self.samples_per_step),
-                           self.history)
+                           self.history, self.extended_from)
 
     def fit(self) -> TrainResult:
         state = self._resume()

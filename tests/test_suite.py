@@ -68,6 +68,28 @@ def test_recorded_run_with_other_config_is_refused(tiny_suite, tmp_path):
         run_suite(load_suite(str(tiny_suite)), tmp_path, CPU, seeds=1, log=QUIET)
 
 
+def test_a_suite_extends_another_suites_runs_to_a_larger_budget(tiny_suite, tmp_path):
+    longer = tmp_path / "tiny-longer.toml"
+    longer.write_text(TINY_SUITE.replace("steps = 12", "steps = 20"))
+    suite = load_suite(str(longer))
+    from_scratch = {r["run_id"]: r for r in read_records(
+        run_suite(suite, tmp_path / "scratch", CPU, seeds=1, log=QUIET))}
+    with pytest.raises(GanBenchError, match=r"no checkpoint in .*tiny.checkpoints for "
+                                            r"gan__ring8__seed0, vae__ring8__seed0"):
+        run_suite(suite, tmp_path / "extended", CPU, seeds=1, log=QUIET, extend_from="tiny")
+    with pytest.raises(GanBenchError, match="cannot extend its own runs"):
+        run_suite(suite, tmp_path / "extended", CPU, seeds=1, log=QUIET, extend_from="tiny-longer")
+    run_suite(load_suite(str(tiny_suite)), tmp_path / "extended", CPU, seeds=1, log=QUIET)
+    extended = run_suite(suite, tmp_path / "extended", CPU, seeds=1, log=QUIET, extend_from="tiny")
+    records = read_records(extended)
+    assert sorted(r["run_id"] for r in records) == sorted(from_scratch)
+    for record in records:
+        assert record["extended_from"]["step"] == 12 and record["steps"] == 20
+        assert record["config"]["train"]["steps"] == 20
+        assert record["metrics"] == from_scratch[record["run_id"]]["metrics"], record["run_id"]
+        assert record["history"] == from_scratch[record["run_id"]]["history"], record["run_id"]
+
+
 def test_a_diverged_run_is_recorded_and_the_suite_continues(tmp_path, monkeypatch):
     monkeypatch.setitem(registry.MODELS, "diverges", DivergesAtStep3)
     path = tmp_path / "suite.toml"

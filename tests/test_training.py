@@ -1,4 +1,5 @@
 import dataclasses
+import re
 
 import pytest
 import torch
@@ -6,6 +7,7 @@ import torch
 from baselines.gan_mlp import GanMlp
 from gan_bench.config import TrainConfig
 from gan_bench.data.mixtures import Ring8
+from gan_bench.errors import GanBenchError
 from gan_bench.seeding import seed_everything
 from gan_bench.training import ConfigDriftError, Trainer
 
@@ -16,11 +18,11 @@ TRAIN = TrainConfig(steps=20, batch_size=16, warmup_steps=2, checkpoint_every_st
 CPU = torch.device("cpu")
 
 
-def make_trainer(tmp_path, train=TRAIN, seed=0, config=None):
+def make_trainer(tmp_path, train=TRAIN, seed=0, config=None, extend_from=None):
     seed_everything(seed)
     model = GanMlp(TINY, Ring8(), CPU)
     return Trainer(model, Ring8(), train, seed, CPU, tmp_path / "run.pt",
-                   config or {"train": dataclasses.asdict(train)})
+                   config or {"train": dataclasses.asdict(train)}, extend_from=extend_from)
 
 
 def final_weights(trainer):
@@ -98,3 +100,50 @@ def test_a_game_the_discriminator_keeps_winning_ends_the_run_as_stalled(tmp_path
     assert state["status"] == "stalled" and state["stalled_at_step"] == 15
     again = make_trainer(tmp_path).fit()  # a rerun finds the stalled checkpoint and stops there
     assert again.status == "stalled" and again.stalled_at_step == 15 and again.steps_done == 15
+
+
+def test_extended_run_equals_a_run_given_the_larger_budget_from_the_start(tmp_path):
+    uninterrupted = make_trainer(tmp_path / "full")
+    uninterrupted.fit()
+    short = dataclasses.replace(TRAIN, steps=12)  # its last step, 12, is logged; the longer run's is not
+    make_trainer(tmp_path / "short", train=short,
+                 config={"suite": "short", "train": dataclasses.asdict(short)}).fit()
+    source = tmp_path / "short" / "run.pt"
+    long_config = {"suite": "long", "train": dataclasses.asdict(TRAIN)}
+    extended = make_trainer(tmp_path / "long", config=long_config, extend_from=source)
+    torch.manual_seed(123)  # the extension must restore the RNG state, whatever it is now
+    result = extended.fit()
+    assert result.status == "finished" and result.steps_done == 20
+    assert result.extended_from == {"checkpoint": str(source), "step": 12}
+    assert result.history == uninterrupted.history
+    for key, value in final_weights(uninterrupted).items():
+        assert torch.equal(value, extended.model.state_dict()[key]), key
+    # the extension is remembered in the run's own checkpoint
+    assert make_trainer(tmp_path / "long", config=long_config).fit().extended_from == result.extended_from
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"lr": 2}, "differs beyond the suite and the step budget (lr: saved 1, requested 2)"),
+    ({"train": dataclasses.asdict(dataclasses.replace(TRAIN, steps=8))},
+     "at step 12, past the requested budget of 8 steps"),
+])
+def test_extension_refuses_a_different_run_or_a_smaller_budget(tmp_path, change, message):
+    short = dataclasses.replace(TRAIN, steps=12)
+    make_trainer(tmp_path / "short", train=short,
+                 config={"lr": 1, "train": dataclasses.asdict(short)}).fit()
+    config = {"lr": 1, "train": dataclasses.asdict(TRAIN), **change}
+    extended = make_trainer(tmp_path / "long", config=config,
+                            extend_from=tmp_path / "short" / "run.pt")
+    with pytest.raises(GanBenchError, match=re.escape(message)):
+        extended.fit()
+    assert not (tmp_path / "long" / "run.pt").exists()
+
+
+def test_extension_refuses_a_run_that_stalled(tmp_path):
+    make_trainer(tmp_path / "short").fit()
+    state = torch.load(tmp_path / "short" / "run.pt", weights_only=False)
+    torch.save({**state, "status": "stalled"}, tmp_path / "short" / "run.pt")
+    extended = make_trainer(tmp_path / "long", train=dataclasses.replace(TRAIN, steps=40),
+                            extend_from=tmp_path / "short" / "run.pt")
+    with pytest.raises(GanBenchError, match="cannot extend the run in .*: it stalled"):
+        extended.fit()
