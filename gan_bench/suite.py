@@ -142,7 +142,7 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
             raise ConfigDriftError(f"{results_dir}: recorded run {job.run_id} has a different "
                                    f"config ({'; '.join(diffs)}); use another --results folder")
         log(f"{job.run_id}: already recorded, skipped")
-    extend_from_dir = (_check_extension(suite, results_root, extend_from, pending)
+    extend_from_dir = (_check_extension(results_dir, Path(results_root) / extend_from, pending)
                        if extend_from else None)
     progress = tqdm(total=len(all_jobs), initial=len(all_jobs) - len(pending), desc=suite.name,
                     unit="run", disable=None)
@@ -163,24 +163,23 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
             workers_started = context.Value("i", 0)
             with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
                                      initargs=(threads, workers_started)) as pool:
-                futures = [pool.submit(run_job, job, results_dir, device, extend_from_dir) for job in pending]
+                futures = [pool.submit(run_job, job, results_dir, device, extend_from_dir)
+                           for job in pending]
                 for future in as_completed(futures):
                     finish(future.result())
     evaluate_runs(all_jobs, results_dir, device, suite.meta.evaluation_metrics, log)
     return results_dir
 
 
-def _check_extension(suite: Suite, results_root: Path, extend_from: str, pending: list[Job]) -> Path:
-    """The results folder of the suite to extend, once each pending run without a checkpoint of
-    its own is known to have one there."""
-    if extend_from == suite.name:
-        raise GanBenchError(f"--extend-from {extend_from}: a suite cannot extend its own runs")
-    source_dir = Path(results_root) / extend_from
-    missing = [job.run_id for job in pending
-               if not job.checkpoint_path(Path(results_root) / suite.name).exists()
+def _check_extension(results_dir: Path, source_dir: Path, pending: list[Job]) -> Path:
+    """``source_dir``, the results folder of the suite to extend, once each pending run without a
+    checkpoint of its own in ``results_dir`` is known to have one there."""
+    if source_dir == results_dir:
+        raise GanBenchError(f"--extend-from {source_dir.name}: a suite cannot extend its own runs")
+    missing = [job.run_id for job in pending if not job.checkpoint_path(results_dir).exists()
                and not job.checkpoint_path(source_dir).exists()]
     if missing:
-        raise GanBenchError(f"--extend-from {extend_from}: no checkpoint in "
+        raise GanBenchError(f"--extend-from {source_dir.name}: no checkpoint in "
                             f"{source_dir / CHECKPOINTS_DIR} for {', '.join(missing)}")
     return source_dir
 
