@@ -39,7 +39,7 @@ class TrainResult:
     train_seconds: float
     timing: dict
     history: list[dict] = field(default_factory=list)
-    extended_from: dict | None = None  # {"checkpoint": path, "step": N} of a shorter run
+    extended_from: dict | None = None  # {"checkpoint", "step", "extended_from"} of a shorter run
 
 
 class ConfigDriftError(GanBenchError):
@@ -149,7 +149,9 @@ class Trainer:
             self.extended_from = state.get("extended_from")
         elif self.extend_from is not None:
             state = read_shorter_run(self.extend_from, self.config)
-            self.extended_from = {"checkpoint": str(self.extend_from), "step": state["step"]}
+            # a chain of extensions stays traceable: the source's own origin nests inside
+            self.extended_from = {"checkpoint": str(self.extend_from), "step": state["step"],
+                                  "extended_from": state.get("extended_from")}
         else:
             return None
         self.model.load_checkpoint_state(state["model"])

@@ -114,12 +114,17 @@ def test_extended_run_equals_a_run_given_the_larger_budget_from_the_start(tmp_pa
     torch.manual_seed(123)  # the extension must restore the RNG state, whatever it is now
     result = extended.fit()
     assert result.status == "finished" and result.steps_done == 20
-    assert result.extended_from == {"checkpoint": str(source), "step": 12}
+    assert result.extended_from == {"checkpoint": str(source), "step": 12, "extended_from": None}
     assert result.history == uninterrupted.history
     for key, value in final_weights(uninterrupted).items():
         assert torch.equal(value, extended.model.state_dict()[key]), key
-    # the extension is remembered in the run's own checkpoint
+    # the extension is remembered in the run's own checkpoint, and a further extension keeps it
     assert make_trainer(tmp_path / "long", config=long_config).fit().extended_from == result.extended_from
+    longer = dataclasses.replace(TRAIN, steps=25)
+    further = make_trainer(tmp_path / "longer", train=longer,
+                           config={"suite": "longer", "train": dataclasses.asdict(longer)},
+                           extend_from=tmp_path / "long" / "run.pt").fit()
+    assert further.steps_done == 25 and further.extended_from["extended_from"] == result.extended_from
 
 
 @pytest.mark.parametrize("change, message", [
