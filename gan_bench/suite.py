@@ -142,8 +142,9 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
             raise ConfigDriftError(f"{results_dir}: recorded run {job.run_id} has a different "
                                    f"config ({'; '.join(diffs)}); use another --results folder")
         log(f"{job.run_id}: already recorded, skipped")
-    extend_from_dir = (_check_extension(results_dir, Path(results_root) / extend_from, pending)
-                       if extend_from else None)
+    extend_from_dir = Path(results_root) / extend_from if extend_from else None
+    if extend_from_dir is not None:
+        _check_extension(results_dir, extend_from_dir, pending)
     progress = tqdm(total=len(all_jobs), initial=len(all_jobs) - len(pending), desc=suite.name,
                     unit="run", disable=None)
 
@@ -171,9 +172,9 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
     return results_dir
 
 
-def _check_extension(results_dir: Path, source_dir: Path, pending: list[Job]) -> Path:
-    """``source_dir``, the results folder of the suite to extend, once each pending run without a
-    checkpoint of its own in ``results_dir`` is known to have one there."""
+def _check_extension(results_dir: Path, source_dir: Path, pending: list[Job]) -> None:
+    """Each pending run without a checkpoint of its own in ``results_dir`` has one in
+    ``source_dir``, the results folder of the suite to extend, or an error names them."""
     if source_dir == results_dir:
         raise GanBenchError(f"--extend-from {source_dir.name}: a suite cannot extend its own runs")
     missing = [job.run_id for job in pending if not job.checkpoint_path(results_dir).exists()
@@ -181,7 +182,6 @@ def _check_extension(results_dir: Path, source_dir: Path, pending: list[Job]) ->
     if missing:
         raise GanBenchError(f"--extend-from {source_dir.name}: no checkpoint in "
                             f"{source_dir / CHECKPOINTS_DIR} for {', '.join(missing)}")
-    return source_dir
 
 
 def _brief(metrics: dict) -> str:

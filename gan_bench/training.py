@@ -85,9 +85,9 @@ def read_shorter_run(path: Path, config: dict) -> dict:
     Its status becomes "running" and its history keeps only the entries the longer run logs."""
     state = _load_checkpoint(path)
     train = config["train"]
-    saved = {**state["config"], "train": {**state["config"]["train"], "steps": train["steps"]}}
-    diffs = config_differences({k: v for k, v in saved.items() if k != "suite"},
-                               {k: v for k, v in config.items() if k != "suite"})
+    comparable = {**state["config"], "suite": config.get("suite"),
+                  "train": {**state["config"]["train"], "steps": train["steps"]}}
+    diffs = config_differences(comparable, config)
     if diffs:
         raise ConfigDriftError(f"cannot extend the run in {path}: its config differs beyond "
                                f"the suite and the step budget ({'; '.join(diffs)})")
