@@ -10,10 +10,10 @@ from torchvision.utils import make_grid, save_image
 
 from gan_bench import registry
 from gan_bench.evaluations import SCORED_STATUSES, runs_with_evaluations
+from gan_bench.learning_curve import CURVE_KEY, curve_points
 from gan_bench.samples_io import run_samples_path
 
 FIGURES_DIR = "figures"
-CURVE_KEY = "parzen_valid_ll_nats"
 # shown under each model's samples in the comparison figure, when the runs have them
 COMPARISON_METRICS = {"laplacian_var_ratio": "Laplacian var / real", "high_freq_share_ratio":
                       "high-freq share / real", "fid": "FID (Inception)", "domain_fid": "FID (classifier)",
@@ -139,16 +139,12 @@ def plot_learning_curves(results_dir: Path, records: list[dict]) -> Path | None:
         return None
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     for record in sorted(runs, key=lambda r: r["run_id"]):
-        points = [(h["step"], h[CURVE_KEY]) for h in record["history"] if CURVE_KEY in h]
-        steps, values = zip(*points, strict=True)
-        dataset = registry.get_dataset(record["config"]["dataset"])()
-        per_epoch = getattr(dataset, "train_size", None)
-        batch = record["config"]["train"]["batch_size"]
-        x = [s * batch / per_epoch for s in steps] if per_epoch else steps
+        points = curve_points(record)
+        by_epoch = points["epoch"].notna().all()
         stalled = record["status"] == "stalled"
-        ax.plot(x, values, lw=1, marker=".", ls="--" if stalled else "-",
-                label=record["run_id"] + (" (stalled)" if stalled else ""))
-    ax.set_xlabel("epoch" if per_epoch else "step")
+        ax.plot(points["epoch"] if by_epoch else points["step"], points["value"], lw=1, marker=".",
+                ls="--" if stalled else "-", label=record["run_id"] + (" (stalled)" if stalled else ""))
+    ax.set_xlabel("epoch" if by_epoch else "step")
     ax.set_ylabel(f"{CURVE_KEY} (1,000 validation points)")
     ax.legend(fontsize=7)
     fig.tight_layout()

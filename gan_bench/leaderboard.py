@@ -4,7 +4,8 @@ Every metric (those scored at the end of training and those scored afterwards, s
 and throughput figure is reported as mean and std over the finished runs, beside the number of
 runs, of diverged runs and of stalled runs (gan_bench.stall) and the configuration that produced
 them. A stalled run's own numbers are in runs.csv; they are not averaged with the finished runs',
-whose mean would otherwise mix a failed game into the model's score.
+whose mean would otherwise mix a failed game into the model's score. Runs with a learning curve get
+a closing section on whether they have levelled off (gan_bench.learning_curve).
 """
 
 import math
@@ -14,6 +15,7 @@ import pandas as pd
 
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.evaluations import runs_with_evaluations
+from gan_bench.learning_curve import BLOCK_POINTS, CURVE_KEY, PLATEAU_STDERRS, curve_tables
 
 GROUP_KEYS = ["model", "dataset"]
 TIMING_COLUMNS = ["samples_per_s", "steps_per_s"]
@@ -119,5 +121,25 @@ def write_leaderboard(results_dir: Path, published=()) -> pd.DataFrame:
                 "runs.jsonl by `gan-bench leaderboard`.\n\n"
                 + markdown_table(table, metric_columns(records) + TIMING_COLUMNS) + "\n"
                 + (f"\nPublished rows:\n{sources}" if sources else ""))
+    markdown += curves_section(results_dir, records)
     atomic_write_bytes(results_dir / "leaderboard.md", markdown.encode())
     return table
+
+
+def curves_section(results_dir: Path, records: list[dict]) -> str:
+    """Write curve_blocks.csv for the runs with a learning curve and return leaderboard.md's section on
+    whether each has levelled off (gan_bench.learning_curve); empty when no run has a curve."""
+    blocks, plateaus = curve_tables(records)
+    if plateaus.empty:
+        return ""
+    atomic_write_bytes(results_dir / "curve_blocks.csv", blocks.to_csv(index=False).encode())
+    shown = plateaus[["run_id", "status", "last_block_steps", "last_block_epochs"]].assign(
+        last_block_nats=[f"{v:.4g}" for v in plateaus["last_block_nats"]],
+        gain_nats=["n/a" if pd.isna(g) else f"{g:+.3g} ± {e:.2g}"
+                   for g, e in zip(plateaus["gain_nats"], plateaus["gain_stderr_nats"], strict=True)],
+        at_plateau=[{True: "yes", False: "no"}.get(v, "n/a") for v in plateaus["at_plateau"]])
+    return (f"\n## Learning curves\n\n`{CURVE_KEY}` in blocks of {BLOCK_POINTS} consecutive points counted "
+            "back from each run's last point; gain: the last block's mean minus the block before's, ± its "
+            f"standard error; at its plateau when the gain is below {PLATEAU_STDERRS:g} standard errors "
+            "(gan_bench/learning_curve.py). Every block is in curve_blocks.csv.\n\n"
+            + shown.to_markdown(index=False) + "\n")

@@ -1,6 +1,7 @@
 import math
 
 import numpy as np
+import pandas as pd
 
 from gan_bench.leaderboard import leaderboard_table, write_leaderboard
 from gan_bench.records import append_record
@@ -77,3 +78,20 @@ def test_stalled_runs_are_counted_and_not_averaged(tmp_path):
     assert "7 ± 1.4" in [cell.strip() for cell in row.split("|")] and "of 2 runs" not in row
     runs = (tmp_path / "runs.csv").read_text()
     assert "stalled" in runs and ",1," in runs  # its own numbers stay in the per-run table
+
+
+def test_runs_with_a_learning_curve_get_its_blocks_and_a_plateau_row(tmp_path):
+    append_record(tmp_path, record("vae", 0))
+    write_leaderboard(tmp_path)
+    assert not (tmp_path / "curve_blocks.csv").exists()
+    assert "Learning curves" not in (tmp_path / "leaderboard.md").read_text()
+    rising = record("gan", 0)
+    rising["config"]["train"]["batch_size"] = 100
+    rising["history"] = [{"step": 10 * (i + 1), "parzen_valid_ll_nats": float(i)} for i in range(20)]
+    append_record(tmp_path, rising)
+    write_leaderboard(tmp_path)
+    blocks = pd.read_csv(tmp_path / "curve_blocks.csv")
+    assert list(blocks["mean_nats"]) == [4.5, 14.5] and set(blocks["run_id"]) == {"gan-0"}
+    row = next(line for line in (tmp_path / "leaderboard.md").read_text().splitlines()
+               if line.startswith("| gan-0"))
+    assert "+10 ± 1.4" in row and "| no " in row
