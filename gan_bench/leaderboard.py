@@ -138,8 +138,9 @@ def curves_section(results_dir: Path, records: list[dict]) -> str:
         gain_nats=["n/a" if pd.isna(g) else f"{g:+.3g} ± {e:.2g}"
                    for g, e in zip(plateaus["gain_nats"], plateaus["gain_stderr_nats"], strict=True)],
         at_plateau=[{True: "yes", False: "no"}.get(v, "n/a") for v in plateaus["at_plateau"]])
-    return (f"\n## Learning curves\n\n`{CURVE_KEY}` in blocks of {BLOCK_POINTS} consecutive points counted "
-            "back from each run's last point; gain: the last block's mean minus the block before's, ± its "
-            f"standard error; at its plateau when the gain is below {PLATEAU_STDERRS:g} standard errors "
-            "(gan_bench/learning_curve.py). Every block is in curve_blocks.csv.\n\n"
+    return (f"\n## Learning curves\n\n`{CURVE_KEY}` in blocks of {BLOCK_POINTS} consecutive points (half "
+            "the points of a shorter curve) counted back from each run's last point; gain: the last "
+            "block's mean minus the block before's, ± its standard error; at its plateau when the gain "
+            f"is below {PLATEAU_STDERRS:g} standard errors (gan_bench/learning_curve.py). Every block is "
+            "in curve_blocks.csv.\n\n"
             + shown.to_markdown(index=False) + "\n")

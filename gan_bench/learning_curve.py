@@ -3,11 +3,12 @@
 The curve is the validation Parzen estimate (``parzen_valid_ll_nats``) that a suite with
 ``curve_metrics = ["parzen_valid"]`` scores every ``curve_every_steps``. From one point to the next it
 moves by a few nats of noise, so a run is judged on block means: its points split into blocks of
-BLOCK_POINTS consecutive points, counted back from the last point (a leading remainder makes a
-shorter first block). The last block's gain over the block before it has the standard error
-sqrt(s_last^2 / n_last + s_before^2 / n_before), with s the spread (ddof 1) of the points within a
-block. A run is *at its plateau* when that gain is below PLATEAU_STDERRS standard errors; it cannot
-be judged with fewer than two blocks of at least two points.
+BLOCK_POINTS consecutive points (or half the points, for a curve shorter than two such blocks),
+counted back from the last point (a leading remainder makes a shorter first block). The last
+block's gain over the block before it has the standard error sqrt(s_last^2 / n_last +
+s_before^2 / n_before), with s the spread (ddof 1) of the points within a block. A run is *at its
+plateau* when that gain is below PLATEAU_STDERRS standard errors; it cannot be judged with fewer
+than two blocks of at least two points.
 
 On MNIST a block of 10 points 2,500 steps apart is 50 epochs.
 """
@@ -36,10 +37,11 @@ def curve_points(record: dict) -> pd.DataFrame:
     return table
 
 
-def curve_blocks(record: dict, block_points: int = BLOCK_POINTS) -> pd.DataFrame:
-    """The run's curve in blocks of ``block_points`` consecutive points counted back from the last:
+def curve_blocks(record: dict) -> pd.DataFrame:
+    """The run's curve in blocks of consecutive points counted back from the last (see the module):
     first and last step and epoch, number of points, mean and std (ddof 1) of the values."""
     points = curve_points(record)
+    block_points = max(1, min(BLOCK_POINTS, len(points) // 2))
     from_end = (len(points) - 1 - points.index) // block_points
     points["block"] = from_end.max() - from_end
     blocks = points.groupby("block").agg(

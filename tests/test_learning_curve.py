@@ -47,8 +47,10 @@ def test_blocks_are_counted_back_from_the_last_point():
     assert math.isclose(blocks["mean_nats"].iloc[0], np.arange(5.0).mean())
 
 
-def test_a_curve_too_short_to_judge():
-    for values in ([1.0, 2.0, 3.0], [1.0] * 11):  # one block; a last-but-one block of one point
+def test_a_short_curve_is_halved_and_one_too_short_is_not_judged():
+    blocks = curve_blocks(record(np.arange(9.0)))  # the VAE's 8 or 9 points: two blocks of 4
+    assert list(blocks["points"]) == [1, 4, 4] and math.isclose(plateau(blocks)["gain_nats"], 4.0)
+    for values in ([1.0], [1.0, 2.0, 3.0]):  # one block; a last-but-one block of one point
         found = plateau(curve_blocks(record(values)))
         assert found["at_plateau"] is None and math.isnan(found["gain_nats"])
 
