@@ -1,7 +1,9 @@
 import pytest
 
-from gan_bench.config import load_suite
+from gan_bench.config import SUITES_DIR, load_suite
 from gan_bench.errors import GanBenchError
+from gan_bench.jobs import expand_jobs
+from gan_bench.training import config_differences
 from tests.conftest import TINY_SUITE
 
 
@@ -12,9 +14,23 @@ def write(tmp_path, text):
 
 
 def test_builtin_suites_load():
-    for name in ("smoke", "mog", "mog-pacgan", "mnist", "stacked-mnist"):
+    names = sorted(path.stem for path in SUITES_DIR.glob("*.toml"))
+    assert {"smoke", "mog", "mog-pacgan", "mnist", "stacked-mnist"} <= set(names)
+    for name in names:
         suite = load_suite(name)
         assert suite.name == name and suite.models and suite.datasets
+
+
+@pytest.mark.parametrize("extending, source", [("mnist-long", "mnist"), ("mnist-1000-epochs", "mnist-long"),
+                                               ("mnist-vae-long", "mnist")])
+def test_extension_suites_are_their_source_runs_with_a_larger_budget(extending, source):
+    sources = {job.run_id: job.config() for job in expand_jobs(load_suite(source))}
+    for job in expand_jobs(load_suite(extending)):
+        config = job.config()
+        saved = sources[job.run_id]
+        assert saved["train"]["steps"] < config["train"]["steps"]
+        budget = {**saved["train"], "steps": config["train"]["steps"]}
+        assert config_differences({**saved, "suite": extending, "train": budget}, config) == []
 
 
 def test_mog_suite_matches_the_issue():
