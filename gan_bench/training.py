@@ -79,15 +79,21 @@ def read_checkpoint(path: Path, config: dict) -> dict:
     return state
 
 
+def extension_differences(saved: dict, requested: dict) -> list[str]:
+    """How the ``saved`` config of a shorter run differs from the ``requested`` one beyond what an
+    extension may change: the suite name and ``train.steps``."""
+    comparable = {**saved, "suite": requested.get("suite"),
+                  "train": {**saved["train"], "steps": requested["train"]["steps"]}}
+    return config_differences(comparable, requested)
+
+
 def read_shorter_run(path: Path, config: dict) -> dict:
     """The state of a run to extend to ``config``'s budget: saved under the same config except
     for the suite and ``train.steps``, neither stalled nor diverged, and not past the budget.
     Its status becomes "running" and its history keeps only the entries the longer run logs."""
     state = _load_checkpoint(path)
     train = config["train"]
-    comparable = {**state["config"], "suite": config.get("suite"),
-                  "train": {**state["config"]["train"], "steps": train["steps"]}}
-    diffs = config_differences(comparable, config)
+    diffs = extension_differences(state["config"], config)
     if diffs:
         raise ConfigDriftError(f"cannot extend the run in {path}: its config differs beyond "
                                f"the suite and the step budget ({'; '.join(diffs)})")
