@@ -21,14 +21,14 @@ EVALUATIONS_FILE = "evaluations.jsonl"
 RUN_KEY = ("run_id",)
 
 
-def _jsonable(value):
+def jsonable(value):
     """JSON has no NaN or infinity: store them as null / the strings 'inf' and '-inf'."""
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -57,7 +57,7 @@ def append_record(results_dir: Path, record: dict, file_name: str = RUNS_FILE,
     """Append ``record`` to ``file_name`` unless a record with the same values of the ``key``
     fields is already there; returns whether it was written."""
     path = Path(results_dir) / file_name
-    line = json.dumps(_jsonable(record), sort_keys=True, allow_nan=False)
+    line = json.dumps(jsonable(record), sort_keys=True, allow_nan=False)
     identity = [record[field] for field in key]
     with _locked(results_dir):
         existing = path.read_bytes() if path.exists() else b""
