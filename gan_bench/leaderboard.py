@@ -28,7 +28,8 @@ def _float(value):
 
 
 def runs_table(records: list[dict]) -> pd.DataFrame:
-    """One row per run: identity, status, every metric, throughput and the flattened config."""
+    """One row per run: identity, status, every metric, throughput, training seconds, the runs it
+    continued (``--extend-from``), commit and the flattened config."""
     rows = []
     for record in records:
         config = record["config"]
@@ -41,11 +42,22 @@ def runs_table(records: list[dict]) -> pd.DataFrame:
         timed = row["kind"] == "model"  # a calibration row's "training" is not a training speed
         row.update({k: _float(record["timing"].get(k)) if timed else math.nan
                     for k in TIMING_COLUMNS})
+        row["train_seconds"] = record.get("train_seconds")
+        row["extended_from"] = _extension_chain(record.get("extended_from"))
         row["git_commit"] = record.get("git_commit")
         row.update({f"model_options.{k}": v for k, v in config["model_options"].items()})
         row.update({f"train.{k}": v for k, v in config["train"].items()})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _extension_chain(extended_from: dict | None) -> str | None:
+    """The checkpoints a run continued, nearest first: 'path@step <- path@step', or None."""
+    links = []
+    while extended_from:
+        links.append(f"{extended_from['checkpoint']}@{extended_from['step']}")
+        extended_from = extended_from.get("extended_from")
+    return " <- ".join(links) or None
 
 
 def metric_columns(records: list[dict]) -> list[str]:
