@@ -13,6 +13,7 @@ deviation, minimum and maximum over the draws, with the command, commit, hardwar
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -91,4 +92,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except GanBenchError as error:  # no record, no checkpoint, a draw 0 that differs: one line
+        sys.exit(f"sample_draw_spread.py: error: {error}")

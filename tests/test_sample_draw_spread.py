@@ -41,9 +41,18 @@ def test_draw_zero_reproduces_the_record_and_later_draws_are_fresh_samples(tiny_
     assert report["config"]["seed"] == 0 and "git_commit" in report and "hardware" in report
 
 
-def test_an_unknown_run_or_too_few_draws_is_a_clear_error(tiny_suite, tmp_path):
+def test_bad_input_or_a_record_that_draw_zero_does_not_reproduce_is_a_one_line_error(tiny_suite, tmp_path):
+    run_suite(load_suite(str(tiny_suite)), tmp_path, torch.device("cpu"), log=lambda m: None,
+              only="^gan__ring8__seed0$")
+    runs = tmp_path / "tiny" / "runs.jsonl"
+    (record,) = read_records(tmp_path / "tiny")
+    record["metrics"]["modes_captured"] += 1  # a record the checkpoint's samples cannot give
+    runs.write_text(json.dumps(record) + "\n")
     for extra, message in ((["gan__ring8__seed7"], "has no run gan__ring8__seed7"),
-                           (["gan__ring8__seed0", "--draws", "1"], "--draws must be at least 2")):
+                           (["gan__ring8__seed0", "--draws", "1"], "--draws must be at least 2"),
+                           (["gan__ring8__seed1"], "no record of gan__ring8__seed1"),
+                           (["gan__ring8__seed0"], "draw 0 does not reproduce the recorded scores")):
         found = subprocess.run([sys.executable, str(SCRIPT), str(tiny_suite), *extra,
                                 "--results", str(tmp_path)], capture_output=True, text=True)
         assert found.returncode != 0 and message in found.stderr
+        assert "Traceback" not in found.stderr
