@@ -23,12 +23,11 @@ import torch
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.config import load_suite
 from gan_bench.errors import GanBenchError
-from gan_bench.evaluations import score
+from gan_bench.evaluations import load_final_model, score
 from gan_bench.jobs import expand_jobs
-from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
+from gan_bench.provenance import how_made
 from gan_bench.records import jsonable, read_records
 from gan_bench.seeding import stream_seed
-from gan_bench.training import read_checkpoint
 
 CPU = torch.device("cpu")
 # stream indices of the extra draws, far from the step indices that seed training batches
@@ -73,9 +72,7 @@ def main() -> None:
     (job,) = jobs
     results_dir = args.results / suite.name
     recorded = recorded_metrics(results_dir, job.run_id)
-    dataset, model = job.build(CPU)
-    state = read_checkpoint(job.checkpoint_path(results_dir), job.config())
-    model.load_checkpoint_state(state["model"])
+    dataset, model, state = load_final_model(job, results_dir, CPU)
     draws = [score(dataset, draw_samples(job, model, draw), suite.meta.metrics)
              for draw in range(args.draws)]
     mismatched = {k: (v, recorded.get(k)) for k, v in jsonable(draws[0]).items() if recorded.get(k) != v}
@@ -83,8 +80,7 @@ def main() -> None:
         raise GanBenchError(f"draw 0 does not reproduce the recorded scores of {job.run_id}: {mismatched}")
     report = {"suite": suite.name, "run_id": job.run_id, "step": state["step"],
               "eval_samples": job.train.eval_samples, "draws": draws, "spread": spread(draws),
-              "config": job.config(), "hardware": hardware(CPU),
-              "libraries": library_versions(), **git_commit(), "command": invoking_command()}
+              **how_made(job.config(), CPU)}
     text = json.dumps(jsonable(report), indent=1, allow_nan=False)
     print(text)
     if args.out:

@@ -18,7 +18,7 @@ import torch
 from gan_bench import registry
 from gan_bench.errors import GanBenchError
 from gan_bench.jobs import Job
-from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
+from gan_bench.provenance import how_made
 from gan_bench.records import EVALUATIONS_FILE, append_record, read_records
 from gan_bench.samples_io import run_samples_path, save_samples
 from gan_bench.seeding import seed_everything
@@ -51,11 +51,9 @@ def pending_evaluations(jobs: list[Job], results_dir: Path,
     return pending
 
 
-def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names: list[str],
-                 log: Callable[[str], None] = print) -> None:
-    """Score ``metric_names`` on the run's evaluation samples, appending one record per metric
-    as soon as it is scored (an interrupted evaluation keeps the metrics already done). A run
-    whose samples file is missing (recorded by code that did not save it) gets it written."""
+def load_final_model(job: Job, results_dir: Path, device: torch.device):
+    """(dataset, model with the final checkpoint's weights, checkpoint state) of a recorded run;
+    an error names a missing checkpoint, or one of a run that neither finished nor stalled."""
     path = job.checkpoint_path(results_dir)
     if not path.exists():
         raise GanBenchError(f"{job.run_id}: evaluating after training needs the final checkpoint "
@@ -67,12 +65,20 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
         raise GanBenchError(f"{job.run_id}: checkpoint {path} is {state['status']!r}, not one of "
                             f"{', '.join(SCORED_STATUSES)}")
     model.load_checkpoint_state(state["model"])
+    return dataset, model, state
+
+
+def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names: list[str],
+                 log: Callable[[str], None] = print) -> None:
+    """Score ``metric_names`` on the run's evaluation samples, appending one record per metric
+    as soon as it is scored (an interrupted evaluation keeps the metrics already done). A run
+    whose samples file is missing (recorded by code that did not save it) gets it written."""
+    dataset, model, _ = load_final_model(job, results_dir, device)
     samples = job.eval_samples(model)
     samples_file = run_samples_path(results_dir, job.run_id)
     if not samples_file.exists():
         save_samples(samples_file, samples)
-    provenance = {"n_samples": samples.shape[0], "config": job.config(), "hardware": hardware(device),
-                  "libraries": library_versions(), **git_commit(), "command": invoking_command()}
+    provenance = {"n_samples": samples.shape[0], **how_made(job.config(), device)}
     for name in metric_names:
         started = time.perf_counter()
         metrics = score(dataset, samples, [name])

@@ -70,3 +70,10 @@ def invoking_command() -> str:
     program = Path(sys.argv[0]).name
     program = "python -m gan_bench" if program == "__main__.py" else program
     return " ".join([program, *map(shlex.quote, sys.argv[1:])])
+
+
+def how_made(config: dict, device: torch.device) -> dict:
+    """The provenance every result carries: its full configuration, the hardware, the library
+    versions, the git commit and the command line."""
+    return {"config": config, "hardware": hardware(device), "libraries": library_versions(),
+            **git_commit(), "command": invoking_command()}

@@ -23,7 +23,7 @@ from gan_bench.config import Suite
 from gan_bench.errors import GanBenchError
 from gan_bench.evaluations import SCORED_STATUSES, evaluate_runs, score
 from gan_bench.jobs import CHECKPOINTS_DIR, Job, expand_jobs
-from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
+from gan_bench.provenance import how_made
 from gan_bench.records import append_record, read_records
 from gan_bench.samples_io import run_samples_path, save_samples
 from gan_bench.seeding import seed_everything
@@ -94,11 +94,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device,
         "curve_metrics": list(job.suite.meta.curve_metrics),  # drift-neutral: RNG is forked
         "timing": result.timing,
         "history": result.history,
-        "config": config,
-        "hardware": hardware(device),
-        "libraries": library_versions(),
-        **git_commit(),
-        "command": invoking_command(),
+        **how_made(config, device),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
