@@ -15,7 +15,7 @@ import pandas as pd
 
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.evaluations import runs_with_evaluations
-from gan_bench.learning_curve import BLOCK_POINTS, CURVE_KEY, PLATEAU_STDERRS, curve_tables
+from gan_bench.learning_curve import BLOCK_POINTS, CURVE_KEY, PLATEAU_STDERRS, TREND_BLOCKS, curve_tables
 
 GROUP_KEYS = ["model", "dataset"]
 TIMING_COLUMNS = ["samples_per_s", "steps_per_s"]
@@ -147,12 +147,19 @@ def curves_section(results_dir: Path, records: list[dict]) -> str:
     atomic_write_bytes(results_dir / "curve_blocks.csv", blocks.to_csv(index=False).encode())
     shown = plateaus[["run_id", "status", "last_block_steps", "last_block_epochs"]].assign(
         last_block_nats=[f"{v:.4g}" for v in plateaus["last_block_nats"]],
-        gain_nats=["n/a" if pd.isna(g) else f"{g:+.3g} ± {e:.2g}"
-                   for g, e in zip(plateaus["gain_nats"], plateaus["gain_stderr_nats"], strict=True)],
+        gain_nats=_with_stderr(plateaus["gain_nats"], plateaus["gain_stderr_nats"]),
+        trend_nats_per_block=_with_stderr(plateaus["trend_nats_per_block"],
+                                          plateaus["trend_stderr_nats_per_block"]),
         at_plateau=[{True: "yes", False: "no"}.get(v, "n/a") for v in plateaus["at_plateau"]])
     return (f"\n## Learning curves\n\n`{CURVE_KEY}` in blocks of {BLOCK_POINTS} consecutive points (half "
             "the points of a shorter curve) counted back from each run's last point; gain: the last "
-            "block's mean minus the block before's, ± its standard error; at its plateau when the gain "
-            f"is below {PLATEAU_STDERRS:g} standard errors (gan_bench/learning_curve.py). Every block is "
-            "in curve_blocks.csv.\n\n"
+            "block's mean minus the block before's, ± its standard error; trend: the least-squares slope "
+            f"of the last {TREND_BLOCKS} block means (at least 3) per block, ± its standard error. A "
+            f"finished run is at its plateau when the gain and the trend are both below {PLATEAU_STDERRS:g} "
+            "standard errors; a stalled or diverged run is not judged (gan_bench/learning_curve.py). "
+            "Every block is in curve_blocks.csv.\n\n"
             + shown.to_markdown(index=False) + "\n")
+
+
+def _with_stderr(values: pd.Series, stderrs: pd.Series) -> list[str]:
+    return ["n/a" if pd.isna(v) else f"{v:+.3g} ± {e:.2g}" for v, e in zip(values, stderrs, strict=True)]

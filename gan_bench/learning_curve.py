@@ -6,9 +6,13 @@ moves by a few nats of noise, so a run is judged on block means: its points spli
 BLOCK_POINTS consecutive points (or half the points, for a curve shorter than two such blocks),
 counted back from the last point (a leading remainder makes a shorter first block). The last
 block's gain over the block before it has the standard error sqrt(s_last^2 / n_last +
-s_before^2 / n_before), with s the spread (ddof 1) of the points within a block. A run is *at its
-plateau* when that gain is below PLATEAU_STDERRS standard errors; it cannot be judged with fewer
-than two blocks of at least two points.
+s_before^2 / n_before), with s the spread (ddof 1) of the points within a block. Two blocks cannot
+see a slow drift, so the *trend* is judged too: the least-squares slope of the last TREND_BLOCKS
+block means (fewer if the curve has fewer, at least three) against their mid steps, in nats per
+block, with the slope's standard error from the residuals (scipy.stats.linregress, n - 2 degrees
+of freedom). A finished run is *at its plateau* when the gain is below PLATEAU_STDERRS standard
+errors and so is the trend (where there is one). It cannot be judged with fewer than two blocks of
+at least two points, nor when it stalled or diverged: such a run stopped, it did not level off.
 
 On MNIST a block of 10 points 2,500 steps apart is 50 epochs.
 """
@@ -16,12 +20,14 @@ On MNIST a block of 10 points 2,500 steps apart is 50 epochs.
 import math
 
 import pandas as pd
+from scipy import stats
 
 from gan_bench import registry
 
 CURVE_KEY = "parzen_valid_ll_nats"
 BLOCK_POINTS = 10
 PLATEAU_STDERRS = 2.0
+TREND_BLOCKS = 6
 BLOCK_COLUMNS = ["block", "first_step", "last_step", "first_epoch", "last_epoch", "points", "mean_nats",
                  "std_nats"]
 
@@ -51,17 +57,36 @@ def curve_blocks(record: dict) -> pd.DataFrame:
     return blocks.reset_index().assign(run_id=record["run_id"])[["run_id", *BLOCK_COLUMNS]]
 
 
-def plateau(blocks: pd.DataFrame) -> dict:
-    """The last block's mean, its gain over the block before with the gain's standard error, and
-    whether the run is at its plateau (None when it cannot be judged, see the module)."""
+def trend(blocks: pd.DataFrame) -> dict:
+    """The least-squares slope of the last TREND_BLOCKS block means against their mid steps, in
+    nats per block (the steps between the last two blocks' ends), and its standard error; NaN with
+    fewer than three blocks."""
+    window = blocks.iloc[-TREND_BLOCKS:]
+    if len(window) < 3:
+        return {"trend_nats_per_block": math.nan, "trend_stderr_nats_per_block": math.nan}
+    mid_steps = (window["first_step"] + window["last_step"]) / 2
+    fit = stats.linregress(mid_steps, window["mean_nats"])
+    steps_per_block = window["last_step"].iloc[-1] - window["last_step"].iloc[-2]
+    return {"trend_nats_per_block": fit.slope * steps_per_block,
+            "trend_stderr_nats_per_block": fit.stderr * steps_per_block}
+
+
+def plateau(blocks: pd.DataFrame, status: str = "finished") -> dict:
+    """The last block's mean, its gain over the block before with the gain's standard error, the
+    :func:`trend`, and whether a run that ended with ``status`` is at its plateau (None when it
+    cannot be judged, see the module)."""
     if len(blocks) < 2 or (blocks["points"].iloc[-2:] < 2).any():
         return {"last_block_nats": blocks["mean_nats"].iloc[-1] if len(blocks) else math.nan,
-                "gain_nats": math.nan, "gain_stderr_nats": math.nan, "at_plateau": None}
+                "gain_nats": math.nan, "gain_stderr_nats": math.nan, **trend(blocks), "at_plateau": None}
     before, last = blocks.iloc[-2], blocks.iloc[-1]
     stderr = math.sqrt(last.std_nats ** 2 / last.points + before.std_nats ** 2 / before.points)
     gain = last.mean_nats - before.mean_nats
-    return {"last_block_nats": last.mean_nats, "gain_nats": gain, "gain_stderr_nats": stderr,
-            "at_plateau": bool(gain < PLATEAU_STDERRS * stderr)}
+    slope = trend(blocks)
+    # a NaN trend (fewer than three blocks) compares False: only the gain then decides
+    rising = (gain >= PLATEAU_STDERRS * stderr or slope["trend_nats_per_block"]
+              >= PLATEAU_STDERRS * slope["trend_stderr_nats_per_block"])
+    return {"last_block_nats": last.mean_nats, "gain_nats": gain, "gain_stderr_nats": stderr, **slope,
+            "at_plateau": None if status != "finished" else not rising}
 
 
 def curve_tables(records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -78,7 +103,7 @@ def curve_tables(records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
                      "last_block_steps": f"{last.first_step}-{last.last_step}",
                      "last_block_epochs": (f"{last.first_epoch:g}-{last.last_epoch:g}"
                                            if not math.isnan(last.first_epoch) else ""),
-                     **plateau(blocks)})
+                     **plateau(blocks, record["status"])})
     if not rows:
         return pd.DataFrame(), pd.DataFrame()
     return pd.concat(all_blocks, ignore_index=True), pd.DataFrame(rows)

@@ -95,6 +95,7 @@ def test_runs_with_a_learning_curve_get_its_blocks_and_a_plateau_row(tmp_path):
     row = next(line for line in (tmp_path / "leaderboard.md").read_text().splitlines()
                if line.startswith("| gan-0"))
     assert "+10 ± 1.4" in row and "| no " in row
+    assert "trend_nats_per_block" in (tmp_path / "leaderboard.md").read_text() and "| n/a " in row  # 2 blocks
 
 
 def test_runs_csv_says_how_long_each_run_trained_and_which_runs_it_continued(tmp_path):
