@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -64,6 +65,26 @@ def cmd_evaluate(args) -> None:
     write_leaderboard(results_dir, suite.published)
     write_figures(results_dir)
     print(f"{evaluated} runs evaluated; leaderboard: {results_dir / 'leaderboard.md'}")
+
+
+def cmd_status(args) -> None:
+    from gan_bench.config import load_suite
+    from gan_bench.jobs import expand_jobs
+    from gan_bench.records import jsonable
+    from gan_bench.run_status import suite_status
+
+    suite = load_suite(args.suite)
+    results_dir = args.results / suite.name
+    table = suite_status(expand_jobs(suite, only=args.only), results_dir)
+    hours_left = table["hours_left"].sum(skipna=False)
+    if args.json:
+        print(json.dumps(jsonable({"results": str(results_dir), "hours_left": hours_left,
+                                   "runs": table.to_dict("records")}), sort_keys=True))
+        return
+    print(f"{suite.name} in {results_dir}:\n")
+    print(table.to_markdown(index=False, floatfmt=".3g"))
+    print("\ntraining hours left, one run at a time: "
+          + ("unknown (a model with no run started)" if math.isnan(hours_left) else f"{hours_left:.3g}"))
 
 
 def _set_threads(threads: int | None) -> None:
@@ -196,6 +217,17 @@ def build_parser() -> argparse.ArgumentParser:
         "score a suite's recorded runs on more metrics, from their final checkpoints")
     evaluate.add_argument("--metrics", default=None, metavar="NAME[,NAME...]",
                           help="metrics to score (default: the suite's evaluation_metrics)")
+
+    status = commands.add_parser(
+        "status", help="where each run of a suite stands and the training hours left, from its "
+                       "records and checkpoints")
+    status.add_argument("suite", help="a suite name under benchmarks/suites/ or a path to a .toml")
+    status.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
+                        help="results root; the suite writes to RESULTS/SUITE (default: results)")
+    status.add_argument("--only", metavar="REGEX", default=None,
+                        help="only the runs whose run id (MODEL__DATASET__seedN) matches")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.set_defaults(handler=cmd_status)
 
     _evaluation_command(commands, "modes", cmd_modes, "mode coverage of a samples file",
                         "ring8 or grid25 (modes), mnist (digit classes, frozen classifier)")

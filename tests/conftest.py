@@ -1,8 +1,11 @@
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import torch
 
+from baselines.model import GenerativeModel
 from gan_bench.config import SUITES_DIR
 
 TINY_SUITE = """
@@ -45,3 +48,29 @@ def smoke_suite(tmp_path: Path) -> Path:
     path = tmp_path / "smoke.toml"
     shutil.copy(SUITES_DIR / "smoke.toml", path)
     return path
+
+
+class ScriptedModel(GenerativeModel):
+    """One weight and no training: every step returns a loss of 1 except the ``AT``-th call, which
+    returns ``at_step()``, so a test scripts what goes wrong in the training loop and when."""
+
+    AT = 0
+
+    @dataclass(frozen=True)
+    class Options:
+        pass
+
+    def __init__(self, options, dataset, device):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.zeros(2))
+        self.calls = 0
+
+    def at_step(self) -> dict[str, float]:
+        raise NotImplementedError
+
+    def train_step(self, batch):
+        self.calls += 1
+        return self.at_step() if self.calls == self.AT else {"loss": 1.0}
+
+    def sample(self, n):
+        return torch.zeros(n, 2)

@@ -9,7 +9,7 @@ import torch
 from gan_bench.cli import build_parser, main
 from gan_bench.data.mixtures import Ring8
 
-SUBCOMMANDS = ["run", "modes", "parzen", "fid", "leaderboard", "data", "data fetch"]
+SUBCOMMANDS = ["run", "evaluate", "status", "modes", "parzen", "fid", "leaderboard", "data", "data fetch"]
 
 
 def test_help_for_the_command_and_every_subcommand(capsys):

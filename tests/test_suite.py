@@ -4,42 +4,29 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import torch
 
-from baselines.model import GenerativeModel
 from gan_bench import registry
 from gan_bench.config import load_suite
 from gan_bench.errors import GanBenchError
 from gan_bench.records import read_records
 from gan_bench.suite import run_suite
 from gan_bench.training import ConfigDriftError
-from tests.conftest import TINY_SUITE
+from tests.conftest import TINY_SUITE, ScriptedModel
 
 CPU = torch.device("cpu")
 def QUIET(message):
     return None
 
 
-class DivergesAtStep3(GenerativeModel):
-    @dataclass(frozen=True)
-    class Options:
-        pass
+class DivergesAtStep3(ScriptedModel):
+    AT = 4  # the 4th call is step 3
 
-    def __init__(self, options, dataset, device):
-        super().__init__()
-        self.weight = torch.nn.Parameter(torch.zeros(2))
-        self.calls = 0
-
-    def train_step(self, batch):
-        self.calls += 1
-        return {"loss": float("inf") if self.calls == 4 else 1.0}
-
-    def sample(self, n):
-        return torch.zeros(n, 2)
+    def at_step(self):
+        return {"loss": float("inf")}
 
 
 def test_suite_records_each_run_once_and_skips_finished_runs(tiny_suite, tmp_path):

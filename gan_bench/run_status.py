@@ -1,0 +1,49 @@
+"""Where each run of a suite stands and how much training is left, read from the records and the
+checkpoints without running anything (``gan-bench status``).
+
+A run is in one of four states: *recorded* (its line in runs.jsonl says finished, stalled or
+diverged), *in progress* (a checkpoint part-way through its budget: training now, or interrupted
+and waiting for the same ``gan-bench run`` to resume it), *trained, not recorded* (a checkpoint
+at the end of training whose record the next ``gan-bench run`` writes), or *not started*.
+A run's pace is its seconds of training per step so far; a run not started is given the median
+pace of the suite's runs of the same model that have one. Hours left are training hours of one
+run on its own: runs in parallel (``--jobs``) share them out.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from gan_bench.jobs import Job
+from gan_bench.records import read_records
+from gan_bench.training import read_checkpoint
+
+COLUMNS = ["run_id", "state", "step", "steps", "done_pct", "train_hours", "hours_left"]
+
+
+def _row(job: Job, record: dict | None, results_dir: Path) -> dict:
+    steps = job.train.steps
+    if record is not None:
+        state, step, seconds = f"recorded: {record['status']}", record["steps"], record["train_seconds"]
+    elif job.checkpoint_path(results_dir).exists():
+        checkpoint = read_checkpoint(job.checkpoint_path(results_dir), job.config())
+        step, seconds = checkpoint["step"], checkpoint["train_seconds"]
+        state = "in progress" if checkpoint["status"] == "running" else "trained, not recorded"
+    else:
+        state, step, seconds = "not started", 0, 0.0
+    return {"run_id": job.run_id, "model": job.model.name, "state": state, "step": step,
+            "steps": steps, "done_pct": 100.0 * step / steps, "train_hours": seconds / 3600,
+            "seconds_per_step": seconds / step if step else float("nan"),
+            "steps_left": 0 if record is not None else steps - step}
+
+
+def suite_status(jobs: list[Job], results_dir: Path) -> pd.DataFrame:
+    """One row per job (COLUMNS): its state, step of its budget, training hours so far and the
+    training hours left at its pace (see the module)."""
+    records = {r["run_id"]: r for r in read_records(results_dir)}
+    table = pd.DataFrame([_row(job, records.get(job.run_id), results_dir) for job in jobs])
+    model_pace = table.groupby("model")["seconds_per_step"].transform("median")
+    pace = table["seconds_per_step"].fillna(model_pace)
+    table["hours_left"] = table["steps_left"] * pace / 3600
+    table.loc[table["steps_left"] == 0, "hours_left"] = 0.0
+    return table[COLUMNS]

@@ -1,0 +1,87 @@
+import json
+import math
+
+import pytest
+import torch
+
+from gan_bench import registry
+from gan_bench.cli import main
+from gan_bench.config import load_suite
+from gan_bench.jobs import expand_jobs
+from gan_bench.records import read_records
+from gan_bench.run_status import suite_status
+from gan_bench.suite import run_suite
+from tests.conftest import TINY_SUITE, ScriptedModel
+
+CPU = torch.device("cpu")
+
+
+class InterruptedAtStep6(ScriptedModel):
+    AT = 6
+
+    def at_step(self):
+        raise KeyboardInterrupt  # the user presses Ctrl-C
+
+
+@pytest.fixture
+def part_run_suite(tmp_path, monkeypatch):
+    """A tiny suite (12 steps, checkpoints every 4) with one run recorded, one interrupted at
+    step 6 (its checkpoint at step 4) and two not started."""
+    monkeypatch.setitem(registry.MODELS, "interrupted", InterruptedAtStep6)
+    path = tmp_path / "part.toml"
+    path.write_text(TINY_SUITE.replace('model = "vae-mlp"\noptions = { hidden = 16 }',
+                                       'model = "interrupted"'))
+    suite = load_suite(str(path))
+    run_suite(suite, tmp_path, CPU, log=lambda m: None, only="^gan__ring8__seed0$")
+    with pytest.raises(KeyboardInterrupt):
+        run_suite(suite, tmp_path, CPU, log=lambda m: None, only="^vae__ring8__seed0$")
+    return path, suite
+
+
+def test_each_state_with_its_step_and_the_hours_left_at_its_pace(part_run_suite, tmp_path):
+    _, suite = part_run_suite
+    results = tmp_path / suite.name
+    table = suite_status(expand_jobs(suite), results).set_index("run_id")
+    assert list(table["state"]) == ["recorded: finished", "not started", "in progress", "not started"]
+    assert list(table["step"]) == [12, 0, 4, 0] and set(table["steps"]) == {12}
+    assert list(table["done_pct"]) == pytest.approx([100, 0, 100 / 3, 0])
+    recorded = read_records(results)[0]
+    assert table.loc["gan__ring8__seed0", "train_hours"] == pytest.approx(recorded["train_seconds"] / 3600)
+    assert table.loc["gan__ring8__seed0", "hours_left"] == 0
+    # the interrupted run at its own pace; a run not started at the pace of its model's runs
+    interrupted = table.loc["vae__ring8__seed0"]
+    assert interrupted["hours_left"] == pytest.approx(interrupted["train_hours"] / 4 * 8)
+    assert table.loc["vae__ring8__seed1", "hours_left"] == pytest.approx(interrupted["train_hours"] * 3)
+    assert table.loc["gan__ring8__seed1", "hours_left"] == pytest.approx(
+        table.loc["gan__ring8__seed0", "train_hours"])
+
+
+def test_a_finished_checkpoint_without_its_record_is_trained_not_recorded(tiny_suite, tmp_path):
+    suite = load_suite(str(tiny_suite))
+    results = run_suite(suite, tmp_path, CPU, seeds=1, log=lambda m: None, only="^gan__")
+    (results / "runs.jsonl").unlink()  # as if killed between the last checkpoint and the record
+    row = suite_status(expand_jobs(suite, seeds=1, only="^gan__"), results).iloc[0]
+    assert row["state"] == "trained, not recorded" and row["step"] == 12 and row["hours_left"] == 0
+
+
+def test_status_command_as_json_and_as_a_table(part_run_suite, tmp_path, capsys):
+    path, _ = part_run_suite
+    assert main(["status", str(path), "--results", str(tmp_path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [r["state"] for r in report["runs"]][:3] == ["recorded: finished", "not started", "in progress"]
+    assert report["hours_left"] == pytest.approx(sum(r["hours_left"] for r in report["runs"]))
+    assert main(["status", str(path), "--results", str(tmp_path), "--only", "seed0"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("| vae__ring8__seed0")]
+    assert len(rows) == 1 and "| in progress" in rows[0]
+    assert "seed1" not in out
+    assert "training hours left, one run at a time:" in out
+
+
+def test_a_model_with_no_run_started_leaves_the_total_unknown(tiny_suite, tmp_path, capsys):
+    assert main(["status", str(tiny_suite), "--results", str(tmp_path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["hours_left"] is None and {r["state"] for r in report["runs"]} == {"not started"}
+    assert main(["status", str(tiny_suite), "--results", str(tmp_path)]) == 0
+    assert "unknown (a model with no run started)" in capsys.readouterr().out
+    assert math.isnan(suite_status(expand_jobs(load_suite(str(tiny_suite))), tmp_path)["hours_left"][0])
