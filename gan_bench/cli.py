@@ -3,6 +3,7 @@
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -267,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gan-bench: interrupted; run the same command again to resume", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # stdout closed early (`gan-bench status ... | head`): no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # for the flush at exit
+        return 1
     return 0
 
 

@@ -26,6 +26,14 @@ def test_installed_entry_point_runs():
     assert "run" in result.stdout and "modes" in result.stdout
 
 
+def test_output_into_a_pipe_closed_early_ends_without_a_traceback(tmp_path):
+    process = subprocess.Popen([sys.executable, "-m", "gan_bench", "status", "smoke", "--results",
+                                str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # like `| head` that has read enough, before anything is printed
+    err = process.stderr.read().decode()
+    assert process.wait() == 1 and err == ""
+
+
 def test_modes_json_on_true_samples(tmp_path, capsys):
     points, _ = Ring8().sample(2500, torch.Generator().manual_seed(0))
     np.save(tmp_path / "s.npy", points.numpy())
