@@ -52,10 +52,16 @@ def runs_table(records: list[dict]) -> pd.DataFrame:
 
 
 def _extension_chain(extended_from: dict | None) -> str | None:
-    """The checkpoints a run continued, nearest first: 'path@step <- path@step', or None."""
+    """The checkpoints a run continued, nearest first: 'path@step <- path@step', each followed by
+    the commit of the code that wrote it where the checkpoint names one ('path@step (commit
+    abc123def456, dirty)'), or None."""
     links = []
     while extended_from:
-        links.append(f"{extended_from['checkpoint']}@{extended_from['step']}")
+        link = f"{extended_from['checkpoint']}@{extended_from['step']}"
+        if extended_from.get("git_commit"):
+            dirty = ", dirty" if extended_from.get("git_dirty") else ""
+            link += f" (commit {extended_from['git_commit'][:12]}{dirty})"
+        links.append(link)
         extended_from = extended_from.get("extended_from")
     return " <- ".join(links) or None
 

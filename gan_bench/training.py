@@ -25,6 +25,7 @@ from tqdm import tqdm
 from gan_bench.atomic_files import atomic_torch_save
 from gan_bench.config import TrainConfig
 from gan_bench.errors import GanBenchError
+from gan_bench.provenance import git_commit
 from gan_bench.seeding import load_rng_state, rng_state
 from gan_bench.stall import is_stalled
 from gan_bench.timing import PhaseTimer
@@ -39,7 +40,8 @@ class TrainResult:
     train_seconds: float
     timing: dict
     history: list[dict] = field(default_factory=list)
-    extended_from: dict | None = None  # {"checkpoint", "step", "extended_from"} of a shorter run
+    # {"checkpoint", "step", "git_commit", "git_dirty", "extended_from"} of a shorter run
+    extended_from: dict | None = None
 
 
 class ConfigDriftError(GanBenchError):
@@ -130,6 +132,7 @@ class Trainer:
         self.extend_from = extend_from
         self.extended_from: dict | None = None
         self.timer = PhaseTimer(device, train.warmup_steps)
+        self.code = git_commit()  # saved in each checkpoint: the code that wrote it
         model.timer = self.timer
         self.history: list[dict] = []
         self.step = 0
@@ -146,7 +149,7 @@ class Trainer:
             "diverged_at_step": diverged_at_step, "stalled_at_step": stalled_at_step,
             "model": self.model.checkpoint_state(),
             "rng": rng_state(), "history": self.history, "timer": self.timer.state_dict(),
-            "train_seconds": self.train_seconds, "extended_from": self.extended_from,
+            "train_seconds": self.train_seconds, "extended_from": self.extended_from, **self.code,
         })
 
     def _resume(self) -> dict | None:
@@ -156,7 +159,9 @@ class Trainer:
         elif self.extend_from is not None:
             state = read_shorter_run(self.extend_from, self.config)
             # a chain of extensions stays traceable: the source's own origin nests inside
+            # (checkpoints written before they named their code have no git_commit)
             self.extended_from = {"checkpoint": str(self.extend_from), "step": state["step"],
+                                  "git_commit": state.get("git_commit"), "git_dirty": state.get("git_dirty"),
                                   "extended_from": state.get("extended_from")}
         else:
             return None

@@ -101,14 +101,15 @@ def test_runs_with_a_learning_curve_get_its_blocks_and_a_plateau_row(tmp_path):
 def test_runs_csv_says_how_long_each_run_trained_and_which_runs_it_continued(tmp_path):
     extended = record("gan", 1)
     extended.update(train_seconds=3600.0, extended_from={
-        "checkpoint": "results/long/checkpoints/gan-1.pt", "step": 8,
+        "checkpoint": "results/long/checkpoints/gan-1.pt", "step": 8, "git_commit": "0123456789abcdef",
+        "git_dirty": True,
         "extended_from": {"checkpoint": "results/short/checkpoints/gan-1.pt", "step": 4,
-                          "extended_from": None}})
+                          "extended_from": None}})  # a checkpoint written before they named their code
     for r in [record("gan", 0), extended]:
         append_record(tmp_path, r)
     write_leaderboard(tmp_path)
     runs = pd.read_csv(tmp_path / "runs.csv").set_index("seed")
     assert runs.loc[1, "train_seconds"] == 3600.0 and math.isnan(runs.loc[0, "train_seconds"])
-    assert runs.loc[1, "extended_from"] == ("results/long/checkpoints/gan-1.pt@8 <- "
-                                            "results/short/checkpoints/gan-1.pt@4")
+    assert runs.loc[1, "extended_from"] == ("results/long/checkpoints/gan-1.pt@8 (commit 0123456789ab, "
+                                            "dirty) <- results/short/checkpoints/gan-1.pt@4")
     assert pd.isna(runs.loc[0, "extended_from"])

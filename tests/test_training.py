@@ -8,6 +8,7 @@ from baselines.gan_mlp import GanMlp
 from gan_bench.config import TrainConfig
 from gan_bench.data.mixtures import Ring8
 from gan_bench.errors import GanBenchError
+from gan_bench.provenance import git_commit
 from gan_bench.seeding import seed_everything
 from gan_bench.training import ConfigDriftError, Trainer
 
@@ -114,7 +115,9 @@ def test_extended_run_equals_a_run_given_the_larger_budget_from_the_start(tmp_pa
     torch.manual_seed(123)  # the extension must restore the RNG state, whatever it is now
     result = extended.fit()
     assert result.status == "finished" and result.steps_done == 20
-    assert result.extended_from == {"checkpoint": str(source), "step": 12, "extended_from": None}
+    code = git_commit()  # the source checkpoint names the code that wrote it
+    assert code["git_commit"] and torch.load(source, weights_only=False)["git_commit"] == code["git_commit"]
+    assert result.extended_from == {"checkpoint": str(source), "step": 12, **code, "extended_from": None}
     assert result.history == uninterrupted.history
     for key, value in final_weights(uninterrupted).items():
         assert torch.equal(value, extended.model.state_dict()[key]), key
