@@ -1,10 +1,11 @@
 """Where each run of a suite stands and how much training is left, read from the records and the
 checkpoints without running anything (``gan-bench status``).
 
-A run is in one of four states: *recorded* (its line in runs.jsonl says finished, stalled or
+A run is in one of four kinds of state: *recorded* (its line in runs.jsonl says finished, stalled or
 diverged), *in progress* (a checkpoint part-way through its budget: training now, or interrupted
-and waiting for the same ``gan-bench run`` to resume it), *trained, not recorded* (a checkpoint
-at the end of training whose record the next ``gan-bench run`` writes), or *not started*.
+and waiting for the same ``gan-bench run`` to resume it), *finished, stalled or diverged, not
+recorded* (a checkpoint of a run that ended, killed before its record was written: the next
+``gan-bench run`` writes it), or *not started*.
 A run's pace is its seconds of training per step so far; a run not started is given the median
 pace of the suite's runs of the same model that have one. Hours left are training hours of one
 run on its own: runs in parallel (``--jobs``) share them out.
@@ -23,18 +24,20 @@ COLUMNS = ["run_id", "state", "step", "steps", "done_pct", "train_hours", "hours
 
 def _row(job: Job, record: dict | None, results_dir: Path) -> dict:
     steps = job.train.steps
+    ended = True  # no more training to come
     if record is not None:
         state, step, seconds = f"recorded: {record['status']}", record["steps"], record["train_seconds"]
     elif job.checkpoint_path(results_dir).exists():
         checkpoint = read_checkpoint(job.checkpoint_path(results_dir), job.config())
         step, seconds = checkpoint["step"], checkpoint["train_seconds"]
-        state = "in progress" if checkpoint["status"] == "running" else "trained, not recorded"
+        ended = checkpoint["status"] != "running"
+        state = f"{checkpoint['status']}, not recorded" if ended else "in progress"
     else:
-        state, step, seconds = "not started", 0, 0.0
+        state, step, seconds, ended = "not started", 0, 0.0, False
     return {"run_id": job.run_id, "model": job.model.name, "state": state, "step": step,
             "steps": steps, "done_pct": 100.0 * step / steps, "train_hours": seconds / 3600,
             "seconds_per_step": seconds / step if step else float("nan"),
-            "steps_left": 0 if record is not None else steps - step}
+            "steps_left": 0 if ended else steps - step}
 
 
 def suite_status(jobs: list[Job], results_dir: Path) -> pd.DataFrame:

@@ -74,3 +74,10 @@ class ScriptedModel(GenerativeModel):
 
     def sample(self, n):
         return torch.zeros(n, 2)
+
+
+class DivergesAtStep3(ScriptedModel):
+    AT = 4  # the 4th call is step 3
+
+    def at_step(self):
+        return {"loss": float("inf")}

@@ -11,7 +11,7 @@ from gan_bench.jobs import expand_jobs
 from gan_bench.records import read_records
 from gan_bench.run_status import suite_status
 from gan_bench.suite import run_suite
-from tests.conftest import TINY_SUITE, ScriptedModel
+from tests.conftest import TINY_SUITE, DivergesAtStep3, ScriptedModel
 
 CPU = torch.device("cpu")
 
@@ -56,12 +56,16 @@ def test_each_state_with_its_step_and_the_hours_left_at_its_pace(part_run_suite,
         table.loc["gan__ring8__seed0", "train_hours"])
 
 
-def test_a_finished_checkpoint_without_its_record_is_trained_not_recorded(tiny_suite, tmp_path):
-    suite = load_suite(str(tiny_suite))
-    results = run_suite(suite, tmp_path, CPU, seeds=1, log=lambda m: None, only="^gan__")
+def test_a_run_that_ended_without_its_record_has_no_steps_left(tmp_path, monkeypatch):
+    monkeypatch.setitem(registry.MODELS, "diverges", DivergesAtStep3)
+    path = tmp_path / "ends.toml"
+    path.write_text(TINY_SUITE.replace('model = "vae-mlp"\noptions = { hidden = 16 }', 'model = "diverges"'))
+    suite = load_suite(str(path))
+    results = run_suite(suite, tmp_path, CPU, seeds=1, log=lambda m: None)
     (results / "runs.jsonl").unlink()  # as if killed between the last checkpoint and the record
-    row = suite_status(expand_jobs(suite, seeds=1, only="^gan__"), results).iloc[0]
-    assert row["state"] == "trained, not recorded" and row["step"] == 12 and row["hours_left"] == 0
+    table = suite_status(expand_jobs(suite, seeds=1), results).set_index("run_id")
+    assert list(table["state"]) == ["finished, not recorded", "diverged, not recorded"]
+    assert list(table["step"]) == [12, 3] and list(table["hours_left"]) == [0, 0]
 
 
 def test_status_command_as_json_and_as_a_table(part_run_suite, tmp_path, capsys):

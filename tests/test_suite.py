@@ -15,18 +15,11 @@ from gan_bench.errors import GanBenchError
 from gan_bench.records import read_records
 from gan_bench.suite import run_suite
 from gan_bench.training import ConfigDriftError
-from tests.conftest import TINY_SUITE, ScriptedModel
+from tests.conftest import TINY_SUITE, DivergesAtStep3
 
 CPU = torch.device("cpu")
 def QUIET(message):
     return None
-
-
-class DivergesAtStep3(ScriptedModel):
-    AT = 4  # the 4th call is step 3
-
-    def at_step(self):
-        return {"loss": float("inf")}
 
 
 def test_suite_records_each_run_once_and_skips_finished_runs(tiny_suite, tmp_path):
