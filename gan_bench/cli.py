@@ -176,15 +176,17 @@ def _emit(result: dict, as_json: bool) -> None:
             print(f"{key}: {value}")
 
 
-def _suite_command(commands, name: str, handler, help_text: str):
-    """A subcommand that works on a suite's runs: suite, --results, --device, --threads, --only."""
+def _suite_command(commands, name: str, handler, help_text: str, computes: bool = True):
+    """A subcommand that works on a suite's runs: suite, --results, --only, and where it
+    ``computes``, --device and --threads."""
     command = commands.add_parser(name, help=help_text)
     command.add_argument("suite", help="a suite name under benchmarks/suites/ or a path to a .toml")
     command.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
                          help="results root; the suite writes to RESULTS/SUITE (default: results)")
-    command.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])
-    command.add_argument("--threads", type=int, default=None,
-                         help="CPU threads for torch (default: torch's choice)")
+    if computes:
+        command.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])
+        command.add_argument("--threads", type=int, default=None,
+                             help="CPU threads for torch (default: torch's choice)")
     command.add_argument("--only", metavar="REGEX", default=None,
                          help="only the runs whose run id (MODEL__DATASET__seedN) matches")
     command.set_defaults(handler=handler)
@@ -219,16 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--metrics", default=None, metavar="NAME[,NAME...]",
                           help="metrics to score (default: the suite's evaluation_metrics)")
 
-    status = commands.add_parser(
-        "status", help="where each run of a suite stands and the training hours left, from its "
-                       "records and checkpoints")
-    status.add_argument("suite", help="a suite name under benchmarks/suites/ or a path to a .toml")
-    status.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
-                        help="results root; the suite writes to RESULTS/SUITE (default: results)")
-    status.add_argument("--only", metavar="REGEX", default=None,
-                        help="only the runs whose run id (MODEL__DATASET__seedN) matches")
+    status = _suite_command(
+        commands, "status", cmd_status, "where each run of a suite stands and the training hours "
+        "left, from its records and checkpoints", computes=False)
     status.add_argument("--json", action="store_true", help="print one JSON object")
-    status.set_defaults(handler=cmd_status)
 
     _evaluation_command(commands, "modes", cmd_modes, "mode coverage of a samples file",
                         "ring8 or grid25 (modes), mnist (digit classes, frozen classifier)")
