@@ -45,7 +45,7 @@ def images():
 def torch_fidelity_own(samples: torch.Tensor, real: torch.Tensor, cache_root: str) -> dict:
     """torch-fidelity's own calculation: its extractor, our uint8 inputs, its cache (filled by the
     benchmark's untimed warm-up round)."""
-    options = fid.torch_fidelity_options(KID_SUBSET_SIZE, cuda=False)
+    options = fid.torch_fidelity_options(KID_SUBSET_SIZE)
     options["feature_extractor"] = THEIR_EXTRACTOR
     return torch_fidelity.calculate_metrics(
         input1=fid.Uint8Images(samples), input2=fid.Uint8Images(real), cache=True,

@@ -93,9 +93,8 @@ def domain_frechet_distance(samples: torch.Tensor, real: torch.Tensor, real_name
         if images.shape[0] < 2:  # a covariance needs two points
             raise GanBenchError(f"domain FID needs at least 2 {what}, got {images.shape[0]}")
     found = calculate_against_cached_real(samples, real, real_name, cache_root, {
-        "fid": True, "cuda": torch.device(device).type == "cuda", "verbose": False,
-        "feature_extractor": FEATURE_EXTRACTOR,
-        "save_cpu_ram": True})  # no DataLoader worker processes: the images are in memory
+        "fid": True, "verbose": False, "feature_extractor": FEATURE_EXTRACTOR,
+        "save_cpu_ram": True}, device)  # no DataLoader worker processes: the images are in memory
     return float(found[KEY_METRIC_FID])
 
 

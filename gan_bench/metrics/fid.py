@@ -17,7 +17,7 @@ generated side is never cached.
 
 import sys
 import warnings
-from contextlib import redirect_stdout
+from contextlib import AbstractContextManager, nullcontext, redirect_stdout
 from pathlib import Path
 
 import torch
@@ -96,12 +96,12 @@ def check_counts(n_samples: int, n_real: int, kid_subset_size: int) -> None:
                                 f"pass a smaller --kid-subset-size or more {what}")
 
 
-def torch_fidelity_options(kid_subset_size: int, cuda: bool) -> dict:
-    """The ``calculate_metrics`` options besides inputs and cache."""
+def torch_fidelity_options(kid_subset_size: int) -> dict:
+    """The ``calculate_metrics`` options besides inputs, cache and device."""
     return {
         # verbose: torch-fidelity's progress bars and notes, on stderr; Inception takes minutes
         # per thousand images on a CPU.
-        "fid": True, "kid": True, "prc": True, "cuda": cuda, "verbose": True,
+        "fid": True, "kid": True, "prc": True, "verbose": True,
         "feature_extractor": FEATURE_EXTRACTOR, "feature_layer_fid": FEATURE_LAYER,
         "feature_layer_kid": FEATURE_LAYER, "feature_layer_prc": FEATURE_LAYER,
         "feature_extractor_weights_path": str(inception_weights.inception_weights_path()),
@@ -111,17 +111,27 @@ def torch_fidelity_options(kid_subset_size: int, cuda: bool) -> dict:
     }
 
 
+def current_cuda_device(device: torch.device | str) -> AbstractContextManager:
+    """Makes ``device`` the current CUDA device, where torch-fidelity's ``.cuda()`` calls put its
+    extractor and batches (it takes only ``cuda=True``, not a device); nothing for a CPU device."""
+    device = torch.device(device)
+    return torch.cuda.device(device) if device.type == "cuda" else nullcontext()
+
+
 def calculate_against_cached_real(samples: torch.Tensor, real: torch.Tensor, real_name: str,
-                                  cache_root: Path | None, options: dict) -> dict:
+                                  cache_root: Path | None, options: dict,
+                                  device: torch.device | str) -> dict:
     """torch-fidelity's ``calculate_metrics`` with ``options`` on ``samples`` (input1) against
-    ``real`` (input2, its features cached under ``real_name``); its input errors as GanBenchError.
-    torch-fidelity's messages, some of which it prints to stdout, go to stderr, keeping stdout for
-    the results (``--json``)."""
+    ``real`` (input2, its features cached under ``real_name``), on ``device``; its input errors as
+    GanBenchError. torch-fidelity's messages, some of which it prints to stdout, go to stderr,
+    keeping stdout for the results (``--json``)."""
+    cuda = torch.device(device).type == "cuda"
     try:
-        with redirect_stdout(sys.stderr):
+        with redirect_stdout(sys.stderr), current_cuda_device(device):
             return torch_fidelity.calculate_metrics(
                 input1=Uint8Images(samples), input2=Uint8Images(real), input2_cache_name=real_name,
-                cache=True, cache_root=str(cache_root or cache_dir() / CACHE_SUBDIR), **options)
+                cache=True, cache_root=str(cache_root or cache_dir() / CACHE_SUBDIR), cuda=cuda,
+                **options)
     except ValueError as error:  # torch-fidelity's vassert
         raise GanBenchError(f"torch-fidelity: {error}") from None
 
@@ -142,8 +152,7 @@ def fid_kid_prc(samples: torch.Tensor, real: torch.Tensor, real_name: str,
                       f"{RECOMMENDED_SAMPLES} to compare with published numbers (below 2048 the "
                       f"covariance is rank-deficient)", FewSamplesWarning, stacklevel=2)
     found = calculate_against_cached_real(
-        samples, real, real_name, cache_root,
-        torch_fidelity_options(kid_subset_size, torch.device(device).type == "cuda"))
+        samples, real, real_name, cache_root, torch_fidelity_options(kid_subset_size), device)
     result = {key: float(found[theirs]) for key, theirs in FROM_TORCH_FIDELITY.items()}
     return result | {"n_samples": samples.shape[0], "n_real": real.shape[0]}
 

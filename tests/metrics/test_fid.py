@@ -125,6 +125,33 @@ def test_dataset_evaluation_keys_the_cache_by_real_count(monkeypatch, real):
         fid.fid_for_dataset(Mnist(), real, real_count=10_001)
 
 
+@pytest.mark.parametrize("device, cuda, current", [("cpu", False, []), ("cuda:1", True, [1]),
+                                                    ("cuda", True, [None])])
+def test_torch_fidelity_runs_with_the_requested_cuda_device_current(monkeypatch, tmp_path, device, cuda,
+                                                                    current):
+    # torch-fidelity puts its work on the current CUDA device (.cuda()), so "cuda:1" must be made
+    # current around its call; on a CPU no CUDA device is touched.
+    made_current, calls = [], []
+
+    class RecordingCudaDevice:
+        def __init__(self, device):
+            self.index = torch.device(device).index
+
+        def __enter__(self):
+            made_current.append(self.index)
+
+        def __exit__(self, *exc):
+            made_current.append("left")
+
+    monkeypatch.setattr(torch.cuda, "device", RecordingCudaDevice)
+    monkeypatch.setattr(torch_fidelity, "calculate_metrics",
+                        lambda **options: calls.append((options["cuda"], list(made_current))) or {})
+    images = torch.rand(3, 1, 28, 28)
+    fid.calculate_against_cached_real(images, images, "unused", tmp_path, {}, device)
+    assert calls == [(cuda, current)]
+    assert made_current == current + ["left"] * len(current)
+
+
 def test_fewer_samples_than_a_kid_subset_is_a_clear_error(real):
     with pytest.raises(GanBenchError, match="the KID subset size 6 exceeds the 5 samples"):
         fid.fid_kid_prc(real[:5], real, "unused", kid_subset_size=6)
