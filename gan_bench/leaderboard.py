@@ -44,6 +44,8 @@ def runs_table(records: list[dict]) -> pd.DataFrame:
                     for k in TIMING_COLUMNS})
         row["train_seconds"] = record.get("train_seconds")
         row["extended_from"] = _extension_chain(record.get("extended_from"))
+        if "invocations" in record:  # no empty column in the tables of older records
+            row["invocations"] = _invocations_summary(record["invocations"])
         row["git_commit"] = record.get("git_commit")
         row.update({f"model_options.{k}": v for k, v in config["model_options"].items()})
         row.update({f"train.{k}": v for k, v in config["train"].items()})
@@ -64,6 +66,22 @@ def _extension_chain(extended_from: dict | None) -> str | None:
         links.append(link)
         extended_from = extended_from.get("extended_from")
     return " <- ".join(links) or None
+
+
+def _invocations_summary(invocations: list[dict]) -> str:
+    """Which code and hardware trained which steps, one invocation after another:
+    'steps 0-100000: commit abc123def456 on cpu, 1 thread, <CPU model>; steps 100000-...'."""
+    parts = []
+    for invocation in invocations:
+        commit = (invocation["git_commit"] or "unknown")[:12]
+        dirty = ", dirty" if invocation["git_dirty"] else ""
+        machine = invocation["hardware"]
+        threads = machine["torch_threads"]
+        where = f"{machine['device']}, {threads} thread{'s' if threads != 1 else ''}, " + (
+            machine["gpu_name"] or machine["cpu_model"])
+        parts.append(f"steps {invocation['from_step']}-{invocation['to_step']}: "
+                     f"commit {commit}{dirty} on {where}")
+    return "; ".join(parts)
 
 
 def metric_columns(records: list[dict]) -> list[str]:

@@ -89,6 +89,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device,
         "stalled_at_step": result.stalled_at_step,
         "steps": result.steps_done,
         "extended_from": result.extended_from,
+        "invocations": result.invocations,
         "train_seconds": result.train_seconds,
         "metrics": metrics,
         "curve_metrics": list(job.suite.meta.curve_metrics),  # drift-neutral: RNG is forked

@@ -10,6 +10,10 @@ A run can also start from another run's checkpoint saved under the same config w
 budget (``extend_from``). No model sees the budget (learning-rate and momentum schedules are
 functions of the step), so the extended run follows the trajectory of a run given the larger
 budget from the start.
+
+A run that spans several invocations (interrupted and resumed, maybe by other code or on other
+hardware) lists each one in ``invocations``: the steps it trained, the commit of its code and its
+hardware, so a record says which code and machine trained which part.
 """
 
 import math
@@ -25,7 +29,7 @@ from tqdm import tqdm
 from gan_bench.atomic_files import atomic_torch_save
 from gan_bench.config import TrainConfig
 from gan_bench.errors import GanBenchError
-from gan_bench.provenance import git_commit
+from gan_bench.provenance import git_commit, hardware
 from gan_bench.seeding import load_rng_state, rng_state
 from gan_bench.stall import is_stalled
 from gan_bench.timing import PhaseTimer
@@ -42,6 +46,9 @@ class TrainResult:
     history: list[dict] = field(default_factory=list)
     # {"checkpoint", "step", "git_commit", "git_dirty", "extended_from"} of a shorter run
     extended_from: dict | None = None
+    # [{"from_step", "to_step", "git_commit", "git_dirty", "hardware"}], one per invocation that
+    # trained the run, oldest first (see _start_invocation)
+    invocations: list[dict] = field(default_factory=list)
 
 
 class ConfigDriftError(GanBenchError):
@@ -131,6 +138,7 @@ class Trainer:
         self.progress_line = progress_line
         self.extend_from = extend_from
         self.extended_from: dict | None = None
+        self.invocations: list[dict] = []
         self.timer = PhaseTimer(device, train.warmup_steps)
         self.code = git_commit()  # saved in each checkpoint: the code that wrote it
         model.timer = self.timer
@@ -144,18 +152,23 @@ class Trainer:
 
     def _save(self, status: str, diverged_at_step: int | None = None,
               stalled_at_step: int | None = None) -> None:
+        self.invocations[-1]["to_step"] = self.step
         atomic_torch_save(self.checkpoint_path, {
             "config": self.config, "step": self.step, "status": status,
             "diverged_at_step": diverged_at_step, "stalled_at_step": stalled_at_step,
             "model": self.model.checkpoint_state(),
             "rng": rng_state(), "history": self.history, "timer": self.timer.state_dict(),
             "train_seconds": self.train_seconds, "extended_from": self.extended_from, **self.code,
+            "invocations": self.invocations,
         })
 
     def _resume(self) -> dict | None:
         if self.checkpoint_path.exists():
             state = read_checkpoint(self.checkpoint_path, self.config)
             self.extended_from = state.get("extended_from")
+            # checkpoints written before invocations were listed have none: the part they
+            # trained shows as the first invocation's from_step above 0
+            self.invocations = state.get("invocations", [])
         elif self.extend_from is not None:
             state = read_shorter_run(self.extend_from, self.config)
             # a chain of extensions stays traceable: the source's own origin nests inside
@@ -177,7 +190,12 @@ class Trainer:
                 stalled_at_step: int | None = None) -> TrainResult:
         return TrainResult(status, self.step, diverged_at_step, stalled_at_step,
                            self.train_seconds, self.timer.summary(self.samples_per_step),
-                           self.history, self.extended_from)
+                           self.history, self.extended_from, self.invocations)
+
+    def _start_invocation(self) -> None:
+        """This invocation trains from the current step; each checkpoint moves its to_step."""
+        self.invocations.append({"from_step": self.step, "to_step": self.step, **self.code,
+                                 "hardware": hardware(self.device)})
 
     def fit(self) -> TrainResult:
         state = self._resume()
@@ -186,6 +204,7 @@ class Trainer:
             return self._result(state["status"], state["diverged_at_step"],
                                 state.get("stalled_at_step"))
         self.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
+        self._start_invocation()
         train = self.train
         # in a log file (a background run) the bar still shows, once a minute
         bar = tqdm(total=train.steps, initial=self.step, desc=self.description, leave=False,

@@ -113,3 +113,19 @@ def test_runs_csv_says_how_long_each_run_trained_and_which_runs_it_continued(tmp
     assert runs.loc[1, "extended_from"] == ("results/long/checkpoints/gan-1.pt@8 (commit 0123456789ab, "
                                             "dirty) <- results/short/checkpoints/gan-1.pt@4")
     assert pd.isna(runs.loc[0, "extended_from"])
+
+
+def test_runs_csv_says_which_code_and_hardware_trained_which_steps(tmp_path):
+    resumed = record("gan", 1)
+    cpu = {"device": "cpu", "torch_threads": 1, "gpu_name": None, "cpu_model": "Some CPU"}
+    gpu = {"device": "cuda", "torch_threads": 16, "gpu_name": "Some GPU", "cpu_model": "Other CPU"}
+    resumed["invocations"] = [
+        {"from_step": 0, "to_step": 5, "git_commit": "0123456789abcdef", "git_dirty": False, "hardware": cpu},
+        {"from_step": 5, "to_step": 10, "git_commit": None, "git_dirty": True, "hardware": gpu}]
+    for r in [record("gan", 0), resumed]:
+        append_record(tmp_path, r)
+    write_leaderboard(tmp_path)
+    runs = pd.read_csv(tmp_path / "runs.csv").set_index("seed")
+    assert runs.loc[1, "invocations"] == ("steps 0-5: commit 0123456789ab on cpu, 1 thread, Some CPU; "
+                                          "steps 5-10: commit unknown, dirty on cuda, 16 threads, Some GPU")
+    assert pd.isna(runs.loc[0, "invocations"])  # a record written before invocations were listed

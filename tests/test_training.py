@@ -61,6 +61,25 @@ def test_resumed_run_equals_uninterrupted_run(tmp_path):
         assert torch.equal(value, resumed.model.state_dict()[key]), key
 
 
+def test_a_run_resumed_by_other_code_lists_both_invocations(tmp_path, monkeypatch):
+    train = dataclasses.replace(TRAIN, steps=10)
+    first = make_trainer(tmp_path, train=train, config={"train": dataclasses.asdict(TRAIN)})
+    first.fit()  # stands in for a run killed after its step-10 checkpoint
+    state = torch.load(tmp_path / "run.pt", weights_only=False)
+    torch.save({**state, "status": "running"}, tmp_path / "run.pt")
+    monkeypatch.setattr("gan_bench.training.git_commit",
+                        lambda: {"git_commit": "f" * 40, "git_dirty": True})
+    result = make_trainer(tmp_path).fit()
+    earlier, later = result.invocations
+    steps_and_code = [(run["from_step"], run["to_step"], run["git_commit"], run["git_dirty"])
+                      for run in (earlier, later)]
+    assert steps_and_code == [(0, 10, *git_commit().values()), (10, 20, "f" * 40, True)]
+    assert later["hardware"] == {**earlier["hardware"], "torch_threads": torch.get_num_threads()}
+    assert later["hardware"]["device"] == "cpu"
+    # a finished run read back adds no invocation
+    assert make_trainer(tmp_path).fit().invocations == result.invocations
+
+
 def test_resume_refuses_a_different_config(tmp_path):
     make_trainer(tmp_path, config={"lr": 1}).fit()
     with pytest.raises(ConfigDriftError, match="lr: saved 1, requested 2"):
