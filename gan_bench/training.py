@@ -166,9 +166,6 @@ class Trainer:
         if self.checkpoint_path.exists():
             state = read_checkpoint(self.checkpoint_path, self.config)
             self.extended_from = state.get("extended_from")
-            # checkpoints written before invocations were listed have none: the part they
-            # trained shows as the first invocation's from_step above 0
-            self.invocations = state.get("invocations", [])
         elif self.extend_from is not None:
             state = read_shorter_run(self.extend_from, self.config)
             # a chain of extensions stays traceable: the source's own origin nests inside
@@ -178,6 +175,10 @@ class Trainer:
                                   "extended_from": state.get("extended_from")}
         else:
             return None
+        # an extended run keeps the shorter run's invocations; checkpoints written before
+        # invocations were listed have none, and the part they trained shows as the first listed
+        # invocation's from_step above 0
+        self.invocations = state.get("invocations", [])
         self.model.load_checkpoint_state(state["model"])
         load_rng_state(state["rng"])
         self.timer.load_state_dict(state["timer"])

@@ -147,6 +147,9 @@ def test_extended_run_equals_a_run_given_the_larger_budget_from_the_start(tmp_pa
                            config={"suite": "longer", "train": dataclasses.asdict(longer)},
                            extend_from=tmp_path / "long" / "run.pt").fit()
     assert further.steps_done == 25 and further.extended_from["extended_from"] == result.extended_from
+    # the invocations run on from the shorter runs' own
+    steps = [(run["from_step"], run["to_step"]) for run in further.invocations]
+    assert steps == [(0, 12), (12, 20), (20, 25)]
 
 
 @pytest.mark.parametrize("change, message", [
