@@ -47,6 +47,7 @@ def runs_table(records: list[dict]) -> pd.DataFrame:
         if "invocations" in record:  # no empty column in the tables of older records
             row["invocations"] = _invocations_summary(record["invocations"])
         row["git_commit"] = record.get("git_commit")
+        row["hardware"] = _machine_name(record["hardware"]) if "hardware" in record else None
         row.update({f"model_options.{k}": v for k, v in config["model_options"].items()})
         row.update({f"train.{k}": v for k, v in config["train"].items()})
         rows.append(row)
@@ -75,13 +76,23 @@ def _invocations_summary(invocations: list[dict]) -> str:
     for invocation in invocations:
         commit = (invocation["git_commit"] or "unknown")[:12]
         dirty = ", dirty" if invocation["git_dirty"] else ""
-        machine = invocation["hardware"]
-        threads = machine["torch_threads"]
-        where = f"{machine['device']}, {threads} thread{'s' if threads != 1 else ''}, " + (
-            machine["gpu_name"] or machine["cpu_model"])
         parts.append(f"steps {invocation['from_step']}-{invocation['to_step']}: "
-                     f"commit {commit}{dirty} on {where}")
+                     f"commit {commit}{dirty} on {_machine_name(invocation['hardware'])}")
     return "; ".join(parts)
+
+
+def _machine_name(hardware: dict) -> str:
+    """'cpu, 2 threads, <CPU model>' or 'cuda, 16 threads, <GPU name>' from a hardware fingerprint."""
+    threads = hardware["torch_threads"]
+    return (f"{hardware['device']}, {threads} thread{'s' if threads != 1 else ''}, "
+            + (hardware["gpu_name"] or hardware["cpu_model"]))
+
+
+def _machines_summary(machines: pd.Series) -> str | None:
+    """The machines a row's runs ran on, with how many runs each: 'A (2 runs); B (1 run)'. A row
+    whose throughput mixes machines says so here; its mean is then not one machine's speed."""
+    counts = machines.dropna().value_counts(sort=False)
+    return "; ".join(f"{name} ({n} run{'s' if n != 1 else ''})" for name, n in counts.items()) or None
 
 
 def metric_columns(records: list[dict]) -> list[str]:
@@ -111,7 +122,8 @@ def leaderboard_table(records: list[dict], published=()) -> pd.DataFrame:
         finished=("status", lambda s: int((s == "finished").sum())),
         diverged=("status", lambda s: int((s == "diverged").sum())),
         stalled=("status", lambda s: int((s == "stalled").sum())),
-        steps=("train.steps", "first"), git_commit=("git_commit", "first"))
+        steps=("train.steps", "first"), git_commit=("git_commit", "first"),
+        hardware=("hardware", _machines_summary))
     table = pd.concat([counts.join(stats, how="left").reset_index(), published_table(published)])
     # per dataset: measured models, then calibration rows, then published numbers
     rank = table["kind"].map({"model": 0, "reference": 1, "published": 2})
@@ -126,6 +138,7 @@ def markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
         cells = zip(table[f"{name}_mean"], table[f"{name}_std"], table[f"{name}_count"],
                     table["finished"], strict=True)
         shown[name] = [_mean_std(*cell) for cell in cells]
+    shown["hardware"] = table["hardware"].fillna("")
     return shown.to_markdown(index=False)
 
 
@@ -152,9 +165,10 @@ def write_leaderboard(results_dir: Path, published=()) -> pd.DataFrame:
     markdown = (f"# Leaderboard: {results_dir.name}\n\n"
                 "Mean ± std over seeds of finished runs (diverged and stalled runs are counted, "
                 "not averaged; runs.csv has each run's numbers); throughput in samples/s and steps/s "
-                "after warm-up. Rows of kind `reference` are calibration rows, not models; rows "
-                "of kind `published` are numbers from papers, not measured here. Generated from "
-                "runs.jsonl by `gan-bench leaderboard`.\n\n"
+                "after warm-up, on the machines the hardware column lists (a row whose runs ran on "
+                "different machines averages their speeds). Rows of kind `reference` are calibration "
+                "rows, not models; rows of kind `published` are numbers from papers, not measured "
+                "here. Generated from runs.jsonl by `gan-bench leaderboard`.\n\n"
                 + markdown_table(table, metric_columns(records) + TIMING_COLUMNS) + "\n"
                 + (f"\nPublished rows:\n{sources}" if sources else ""))
     markdown += curves_section(results_dir, records)

@@ -129,3 +129,18 @@ def test_runs_csv_says_which_code_and_hardware_trained_which_steps(tmp_path):
     assert runs.loc[1, "invocations"] == ("steps 0-5: commit 0123456789ab on cpu, 1 thread, Some CPU; "
                                           "steps 5-10: commit unknown, dirty on cuda, 16 threads, Some GPU")
     assert pd.isna(runs.loc[0, "invocations"])  # a record written before invocations were listed
+
+
+def test_each_row_names_the_machines_its_runs_ran_on(tmp_path):
+    def on(machine, r):
+        return r | {"hardware": {"device": "cpu", "torch_threads": 2, "gpu_name": None, "cpu_model": machine}}
+
+    for r in [on("CPU A", record("gan", 0)), on("CPU B", record("gan", 1)), on("CPU A", record("gan", 2)),
+              on("CPU A", record("vae", 0))]:
+        append_record(tmp_path, r)
+    table = write_leaderboard(tmp_path).set_index("model")
+    assert table.loc["gan", "hardware"] == "cpu, 2 threads, CPU A (2 runs); cpu, 2 threads, CPU B (1 run)"
+    assert table.loc["vae", "hardware"] == "cpu, 2 threads, CPU A (1 run)"
+    runs = pd.read_csv(tmp_path / "runs.csv").set_index(["model", "seed"])
+    assert runs.loc[("gan", 1), "hardware"] == "cpu, 2 threads, CPU B"
+    assert "CPU A (2 runs); cpu, 2 threads, CPU B (1 run) |" in (tmp_path / "leaderboard.md").read_text()
