@@ -89,8 +89,9 @@ def _machine_name(hardware: dict) -> str:
 
 
 def _machines_summary(machines: pd.Series) -> str | None:
-    """The machines a row's runs ran on, with how many runs each: 'A (2 runs); B (1 run)'. A row
-    whose throughput mixes machines says so here; its mean is then not one machine's speed."""
+    """The machines all of a row's runs ran on (stalled and diverged ones too), with how many runs
+    each: 'A (2 runs); B (1 run)'. Where the finished runs span machines, the row's throughput mean
+    is not one machine's speed."""
     counts = machines.dropna().value_counts(sort=False)
     return "; ".join(f"{name} ({n} run{'s' if n != 1 else ''})" for name, n in counts.items()) or None
 
