@@ -25,11 +25,12 @@ def generator_loss(logits_fake: torch.Tensor, kind: GeneratorLoss) -> torch.Tens
     return -F.softplus(logits_fake).mean()  # log(1 - D(G(z)))
 
 
-def game_diagnostics(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> dict[str, float]:
-    """Mean D on real and fake points and the value V(D, G) in nats (-log 4 at the optimum)."""
-    value = -discriminator_loss(logits_real, logits_fake)
+def game_diagnostics(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Mean D on real and fake points and the value V(D, G) in nats (-log 4 at the optimum), as
+    0-d tensors on the logits' device (read on the host only at the trainer's log points)."""
+    logits_real, logits_fake = logits_real.detach(), logits_fake.detach()
     return {
-        "d_real": float(torch.sigmoid(logits_real).mean()),
-        "d_fake": float(torch.sigmoid(logits_fake).mean()),
-        "value_nats": float(value),
+        "d_real": torch.sigmoid(logits_real).mean(),
+        "d_fake": torch.sigmoid(logits_fake).mean(),
+        "value_nats": -discriminator_loss(logits_real, logits_fake),
     }

@@ -81,7 +81,7 @@ class GanMlp(GenerativeModel):
     def noise(self, n: int) -> torch.Tensor:
         return torch.randn(n, self.options.noise_dim, device=self.device)
 
-    def train_step(self, batch: torch.Tensor) -> dict[str, float]:
+    def train_step(self, batch: torch.Tensor) -> dict[str, torch.Tensor]:
         self.train()
         d_opt, g_opt = self.optimizers["discriminator"], self.optimizers["generator"]
         for real in batch.chunk(self.options.discriminator_steps):
@@ -102,8 +102,8 @@ class GanMlp(GenerativeModel):
             g_loss.backward()
             g_opt.step()
             self.discriminator.requires_grad_(True)
-        return {"d_loss": d_loss.item(), "g_loss": g_loss.item(),
-                **game_diagnostics(logits_real.detach(), logits_fake.detach())}
+        return {"d_loss": d_loss.detach(), "g_loss": g_loss.detach(),
+                **game_diagnostics(logits_real, logits_fake)}
 
     @torch.no_grad()
     def sample(self, n: int) -> torch.Tensor:

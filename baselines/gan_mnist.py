@@ -78,7 +78,10 @@ class GanMnist(GenerativeModel):
         self.device = device
         self.optimizers = {"sgd": torch.optim.SGD(self.parameters(), lr=options.learning_rate,
                                                   momentum=options.initial_momentum)}
+        # the step count is checkpointed as a buffer and mirrored on the host, where the schedule
+        # reads it each step without waiting for the device
         self.register_buffer("steps_done", torch.zeros((), dtype=torch.long), persistent=True)
+        self._steps_done = 0
 
     def schedule(self, step: int) -> tuple[float, float]:
         """Learning rate and momentum for the update after ``step`` minibatches."""
@@ -95,7 +98,7 @@ class GanMnist(GenerativeModel):
             return (torch.rand(n, self.options.noise_dim, device=self.device) * 2 - 1) * math.sqrt(3)
         return torch.randn(n, self.options.noise_dim, device=self.device)
 
-    def train_step(self, batch: torch.Tensor) -> dict[str, float]:
+    def train_step(self, batch: torch.Tensor) -> dict[str, torch.Tensor | float]:
         self.train()
         real = batch.reshape(batch.shape[0], -1)
         optimizer = self.optimizers["sgd"]
@@ -113,13 +116,18 @@ class GanMnist(GenerativeModel):
         with self.timer.phase("update"):
             for param, grad in zip(d_params + g_params, d_grads + g_grads, strict=True):
                 param.grad = grad
-            lr, momentum = self.schedule(int(self.steps_done))
+            lr, momentum = self.schedule(self._steps_done)
             for group in optimizer.param_groups:
                 group["lr"], group["momentum"] = lr, momentum
             optimizer.step()
             self.steps_done += 1
-        return {"d_loss": d_loss.item(), "g_loss": g_loss.item(), "learning_rate": lr,
-                "momentum": momentum, **game_diagnostics(logits_real.detach(), logits_fake.detach())}
+            self._steps_done += 1
+        return {"d_loss": d_loss.detach(), "g_loss": g_loss.detach(), "learning_rate": lr,
+                "momentum": momentum, **game_diagnostics(logits_real, logits_fake)}
+
+    def load_checkpoint_state(self, state: dict) -> None:
+        super().load_checkpoint_state(state)
+        self._steps_done = int(self.steps_done)
 
     @torch.no_grad()
     def sample(self, n: int) -> torch.Tensor:

@@ -1,8 +1,10 @@
 """The interface every model implements; the harness never special-cases a model.
 
 A model owns its networks, losses and optimisers. ``train_step(batch)`` takes a float32 batch on
-the model's device shaped (B, *dataset.shape) and returns a dict of floats (losses, diagnostics);
-``sample(n)`` returns (n, *dataset.shape) on the model's device, with gradients off.
+the model's device shaped (B, *dataset.shape) and returns a dict of losses and diagnostics, each a
+0-d tensor left on the device (the Trainer reads them only at its log points, so a step never
+waits for the device) or a plain float; ``sample(n)`` returns (n, *dataset.shape) on the model's
+device, with gradients off.
 """
 
 from contextlib import AbstractContextManager, nullcontext
@@ -29,7 +31,7 @@ class GenerativeModel(nn.Module):
         self.timer = NullTimer()
         self.optimizers: dict[str, torch.optim.Optimizer] = {}
 
-    def train_step(self, batch: torch.Tensor) -> dict[str, float]:
+    def train_step(self, batch: torch.Tensor) -> dict[str, torch.Tensor | float]:
         raise NotImplementedError
 
     @torch.no_grad()

@@ -26,7 +26,7 @@ class VaeElbo(GenerativeModel):
         kl = 0.5 * (mu**2 + log_var.exp() - 1 - log_var).sum(dim=1).mean()
         return nll + kl, nll, kl
 
-    def train_step(self, batch: torch.Tensor) -> dict[str, float]:
+    def train_step(self, batch: torch.Tensor) -> dict[str, torch.Tensor]:
         self.train()
         optimizer = self.optimizers["vae"]
         with self.timer.phase("vae"):
@@ -34,4 +34,4 @@ class VaeElbo(GenerativeModel):
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-        return {"loss": loss.item(), "reconstruction_nats": nll.item(), "kl_nats": kl.item()}
+        return {"loss": loss.detach(), "reconstruction_nats": nll.detach(), "kl_nats": kl.detach()}

@@ -97,6 +97,27 @@ def _set_threads(threads: int | None) -> None:
         torch.set_num_threads(threads)
 
 
+def cmd_bench(args) -> int:
+    from gan_bench.bench.session import BenchOptions, run_bench
+    from gan_bench.seeding import resolve_device
+
+    thresholds = {}
+    for item in args.threshold_for:
+        name, _, fraction = item.partition("=")
+        try:
+            thresholds[name] = float(fraction)
+        except ValueError:
+            raise GanBenchError(f"--threshold-for takes WORKLOAD=FRACTION, got {item!r}") from None
+    options = BenchOptions(
+        device=args.device, threads=args.threads, only=args.only, rounds=args.rounds,
+        warmup_rounds=args.warmup_rounds, round_seconds=args.round_seconds, threshold=args.threshold,
+        thresholds=thresholds, min_speedup_vs_straightforward=args.min_speedup_vs_straightforward,
+        min_fraction_of_matmul_peak=args.min_fraction_of_matmul_peak, speed=not args.no_speed,
+        quality=not args.no_quality, quality_only=args.quality_only, gate_seeds=args.gate_seeds,
+        band_seeds=args.band_seeds, jobs=args.jobs)
+    return run_bench(options, resolve_device(args.device), args.save, args.compare)
+
+
 def cmd_modes(args) -> None:
     from gan_bench import registry
     from gan_bench.samples_io import load_samples
@@ -240,6 +261,41 @@ def build_parser() -> argparse.ArgumentParser:
     fid.add_argument("--kid-subset-size", type=int, default=1000,
                      help="images per KID subset; at most both counts (default 1000)")
 
+    bench = commands.add_parser(
+        "bench", help="time the fixed workloads against a reference workload and train the quality "
+        "runs; with --compare, exit 1 on a speed or quality regression")
+    bench.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
+    bench.add_argument("--threads", type=int, default=1, help="torch threads, pinned (default 1)")
+    bench.add_argument("--only", metavar="REGEX", default=None, help="only the workloads matching")
+    bench.add_argument("--rounds", type=int, default=5, help="timed rounds per workload (at least 5)")
+    bench.add_argument("--warmup-rounds", type=int, default=2)
+    bench.add_argument("--round-seconds", type=float, default=0.25,
+                       help="how long each half of a round (reference, workload) lasts")
+    bench.add_argument("--save", type=Path, default=None, metavar="FILE", help="write the figures as JSON")
+    bench.add_argument("--compare", type=Path, default=None, metavar="BASELINE",
+                       help="a file written by --save (e.g. benchmarks/bench-baselines/cpu.json)")
+    bench.add_argument("--threshold", type=float, default=0.25,
+                       help="largest tolerated fall of a ratio, as a fraction (default 0.25); a "
+                            "baseline's own threshold wins")
+    bench.add_argument("--threshold-for", action="append", default=[], metavar="WORKLOAD=FRACTION",
+                       help="a per-workload threshold, saved with --save (repeatable)")
+    bench.add_argument("--min-speedup-vs-straightforward", type=float, default=1.1,
+                       help="saved with --save: the reference GAN step's least speed-up over the "
+                            "straightforward one")
+    bench.add_argument("--min-fraction-of-matmul-peak", type=float, default=0.6,
+                       help="saved with --save: the reference GAN step's least FLOP/s as a "
+                            "fraction of the matrix-product peak")
+    bench.add_argument("--no-speed", action="store_true", help="skip the timed workloads")
+    bench.add_argument("--no-quality", action="store_true", help="skip the quality runs")
+    bench.add_argument("--quality-only", metavar="REGEX", default=None,
+                       help="only the quality runs whose run id (MODEL__DATASET__seedN) matches")
+    bench.add_argument("--gate-seeds", type=int, default=2,
+                       help="quality runs per row, seeds 0.. (a baseline's own count wins)")
+    bench.add_argument("--band-seeds", type=int, default=None,
+                       help="train this many seeds (at least 5) and save their bands with --save")
+    bench.add_argument("--jobs", type=int, default=1, help="quality runs in parallel worker processes")
+    bench.set_defaults(handler=cmd_bench)
+
     data = commands.add_parser("data", help="datasets that are downloaded")
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="COMMAND")
     fetch = data_commands.add_parser("fetch", help="download and verify a dataset into the cache")
@@ -257,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.handler(args)
+        status = args.handler(args)
     except GanBenchError as error:
         print(f"gan-bench: error: {error}", file=sys.stderr)
         return 2
@@ -267,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # stdout closed early (`gan-bench status ... | head`): no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # for the flush at exit
         return 1
-    return 0
+    return status or 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,6 @@
 """A suite's runs: one job per (dataset, model, seed), named MODEL__DATASET__seedN."""
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +8,7 @@ import torch
 
 from gan_bench import registry
 from gan_bench.config import DatasetEntry, ModelEntry, Suite, TrainConfig, build_dataclass, model_train
-from gan_bench.errors import GanBenchError
+from gan_bench.only_filter import keep_matching
 
 CHECKPOINTS_DIR = "checkpoints"
 
@@ -79,13 +78,4 @@ def expand_jobs(suite: Suite, seeds: int | None = None, only: str | None = None)
 
     jobs = [Job(suite, m, d, s) for d in suite.datasets for m in suite.models
             for s in range(n_seeds(m))]
-    if only is None:
-        return jobs
-    try:
-        pattern = re.compile(only)
-    except re.error as error:
-        raise GanBenchError(f"--only {only!r} is not a regular expression: {error}") from None
-    kept = [job for job in jobs if pattern.search(job.run_id)]
-    if not kept:
-        raise GanBenchError(f"--only {only!r} matches none of: {', '.join(j.run_id for j in jobs)}")
-    return kept
+    return keep_matching(jobs, lambda job: job.run_id, only)

@@ -65,8 +65,19 @@ def learning_curve_hook(job: Job, dataset, device: torch.device):
 _progress_line: int | None = None
 
 
+def worker_device(device: torch.device, worker_index: int | None) -> torch.device:
+    """The device a run trains on: in worker ``k`` (from 0) of a ``--jobs`` pool on CUDA, GPU
+    k mod (the number of GPUs), so the workers share out the machine's GPUs; else ``device``."""
+    if worker_index is None or device.type != "cuda" or device.index is not None:
+        return device
+    return torch.device("cuda", worker_index % torch.cuda.device_count())
+
+
 def run_job(job: Job, results_dir: Path, device: torch.device,
             extend_from_dir: Path | None = None) -> dict:
+    device = worker_device(device, None if _progress_line is None else _progress_line - 1)
+    if device.type == "cuda":
+        torch.cuda.set_device(device)
     config = job.config()
     seed_everything(job.seed)
     dataset, model = job.build(device)
@@ -102,8 +113,9 @@ def run_job(job: Job, results_dir: Path, device: torch.device,
 
 def _worker_init(threads: int, workers_started) -> None:
     """A worker process: bounded torch threads, its own progress-bar line (1, 2, ... in the order
-    the workers start; ``workers_started`` is a shared counter), and it dies with its parent (no
-    orphans left training after the parent is killed)."""
+    the workers start; ``workers_started`` is a shared counter; the line less one is the worker's
+    index, which picks its GPU, see worker_device), and it dies with its parent (no orphans left
+    training after the parent is killed)."""
     global _progress_line
     if sys.platform.startswith("linux"):
         import ctypes

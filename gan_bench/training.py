@@ -1,10 +1,14 @@
 """The model-agnostic training loop: seeding, device, checkpoints, resume, divergence, timing.
 
-Batches come from ``dataset.train_batch(step, batch_size, seed)``, a pure function of its
-arguments, and the checkpoint holds the model, optimiser and global RNG states, so a run that is
-killed and resumed from its last checkpoint follows the same trajectory as one that was not.
-A run ends early as ``diverged`` at a non-finite loss, or as ``stalled`` when its log shows the
-discriminator has won the game for good (gan_bench.stall).
+Batches come from ``dataset.train_batch(step, batch_size, seed, device)``, a pure function of
+its arguments made on the training device, and the checkpoint holds the model, optimiser and
+global RNG states, so a run that is killed and resumed from its last checkpoint follows the same
+trajectory as one that was not. A run ends early as ``diverged`` at a non-finite loss, or as
+``stalled`` when its log shows the discriminator has won the game for good (gan_bench.stall).
+
+The loop makes no host synchronisation between log points: losses stay on the device and are
+watched there for non-finite values (gan_bench.loss_watch), steps are timed with CUDA events on a
+GPU (gan_bench.timing), and both are read once per log or checkpoint point.
 
 A run can also start from another run's checkpoint saved under the same config with a smaller step
 budget (``extend_from``). No model sees the budget (learning-rate and momentum schedules are
@@ -16,10 +20,8 @@ hardware) lists each one in ``invocations``: the steps it trained, the commit of
 hardware, so a record says which code and machine trained which part.
 """
 
-import math
 import pickle
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from tqdm import tqdm
 from gan_bench.atomic_files import atomic_torch_save
 from gan_bench.config import TrainConfig
 from gan_bench.errors import GanBenchError
+from gan_bench.loss_watch import LossWatch
 from gan_bench.provenance import git_commit, hardware
 from gan_bench.seeding import load_rng_state, rng_state
 from gan_bench.stall import is_stalled
@@ -198,6 +201,19 @@ class Trainer:
         self.invocations.append({"from_step": self.step, "to_step": self.step, **self.code,
                                  "hardware": hardware(self.device)})
 
+    def _read_device(self) -> int | None:
+        """At a log or checkpoint point: the steps' device time into ``train_seconds`` and the
+        first non-finite step since the start, or None; the only host reads of the loop."""
+        self.train_seconds += self.timer.flush()
+        return self.watch.first_bad_step()
+
+    def _diverged(self, step: int) -> TrainResult:
+        """End the run as diverged at ``step``, the first with a non-finite loss: the record and
+        checkpoint say that step (the weights are those of the log point where it was seen)."""
+        self.step = step
+        self._save("diverged", diverged_at_step=step)
+        return self._result("diverged", diverged_at_step=step)
+
     def fit(self) -> TrainResult:
         state = self._resume()
         if state is not None and state["status"] != "running":
@@ -206,6 +222,7 @@ class Trainer:
                                 state.get("stalled_at_step"))
         self.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
         self._start_invocation()
+        self.watch = LossWatch(self.device)
         train = self.train
         # in a log file (a background run) the bar still shows, once a minute
         bar = tqdm(total=train.steps, initial=self.step, desc=self.description, leave=False,
@@ -213,19 +230,23 @@ class Trainer:
                    mininterval=0.1 if sys.stderr.isatty() else 60.0)
         try:
             while self.step < train.steps:
-                started = time.perf_counter()
+                # nothing here reads the device on the host: losses stay where they are computed
                 with self.timer.step():
                     with self.timer.phase("data"):
-                        batch = self.dataset.train_batch(
-                            self.step, self.samples_per_step, self.seed).to(self.device)
-                    losses = self.model.train_step(batch)
-                self.train_seconds += time.perf_counter() - started
-                if not all(math.isfinite(v) for v in losses.values()):
-                    self._save("diverged", diverged_at_step=self.step)
-                    return self._result("diverged", diverged_at_step=self.step)
+                        batch = self.dataset.train_batch(self.step, self.samples_per_step, self.seed,
+                                                         device=self.device)
+                    self.watch.observe(self.step, self.model.train_step(batch))
                 self.step += 1
                 bar.update(1)
-                if self.step % train.log_every_steps == 0 or self.step == train.steps:
+                at_log = self.step % train.log_every_steps == 0 or self.step == train.steps
+                at_checkpoint = self.step % train.checkpoint_every_steps == 0 and self.step < train.steps
+                if not (at_log or at_checkpoint):
+                    continue
+                first_bad = self._read_device()
+                if first_bad is not None:
+                    return self._diverged(first_bad)
+                if at_log:
+                    losses = self.watch.read()
                     entry = {"step": self.step, **losses}
                     if self.eval_hook is not None:
                         entry.update(self.eval_hook(self.model, self.step))
@@ -234,7 +255,7 @@ class Trainer:
                     if is_stalled(self.history, self.step):
                         self._save("stalled", stalled_at_step=self.step)
                         return self._result("stalled", stalled_at_step=self.step)
-                if self.step % train.checkpoint_every_steps == 0 and self.step < train.steps:
+                if at_checkpoint:
                     self._save("running")
         finally:
             bar.close()

@@ -13,7 +13,7 @@ from gan_bench import registry
 from gan_bench.config import load_suite
 from gan_bench.errors import GanBenchError
 from gan_bench.records import read_records
-from gan_bench.suite import run_suite
+from gan_bench.suite import run_suite, worker_device
 from gan_bench.training import ConfigDriftError
 from tests.conftest import TINY_SUITE, DivergesAtStep3
 
@@ -170,3 +170,12 @@ def test_parallel_runs_show_their_progress_each_on_its_own_line(tiny_suite, tmp_
     shown = capfd.readouterr().err
     for run_id in ("gan__ring8__seed0", "gan__ring8__seed1", "vae__ring8__seed0", "vae__ring8__seed1"):
         assert f"{run_id}:" in shown, run_id  # each worker's bar names its run
+
+
+def test_parallel_workers_on_cuda_share_out_the_gpus(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 3)
+    cuda = torch.device("cuda")
+    assert [worker_device(cuda, k) for k in range(5)] == [torch.device("cuda", k) for k in (0, 1, 2, 0, 1)]
+    assert worker_device(cuda, None) == cuda  # --jobs 1: the current GPU
+    assert worker_device(torch.device("cuda", 2), 0) == torch.device("cuda", 2)  # a GPU named by the user
+    assert worker_device(torch.device("cpu"), 1) == torch.device("cpu")

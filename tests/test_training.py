@@ -86,19 +86,25 @@ def test_resume_refuses_a_different_config(tmp_path):
         make_trainer(tmp_path, config={"lr": 2}).fit()
 
 
-def test_non_finite_loss_ends_the_run_as_diverged(tmp_path):
+@pytest.mark.parametrize("bad_value", [float("nan"), torch.tensor(float("inf"))],
+                         ids=["float", "device-tensor"])
+def test_non_finite_loss_ends_the_run_as_diverged_at_its_first_bad_step(tmp_path, bad_value):
+    """Found at the next log point (steps 5, 10, ...), the run still records step 7, the first
+    bad one of 7 and 8, and its history stops at the log point before it."""
     trainer = make_trainer(tmp_path)
     original = trainer.model.train_step
 
-    def explode_at_step_7(batch):
+    def explode_at_steps_7_and_8(batch):
         losses = original(batch)
-        return {**losses, "d_loss": float("nan")} if trainer.step == 7 else losses
+        return {**losses, "d_loss": bad_value} if trainer.step in (7, 8) else losses
 
-    trainer.model.train_step = explode_at_step_7
+    trainer.model.train_step = explode_at_steps_7_and_8
     result = trainer.fit()
     assert result.status == "diverged" and result.diverged_at_step == 7
     assert result.steps_done == 7
-    assert torch.load(tmp_path / "run.pt", weights_only=False)["status"] == "diverged"
+    assert [entry["step"] for entry in result.history] == [5]
+    state = torch.load(tmp_path / "run.pt", weights_only=False)
+    assert (state["status"], state["step"], state["diverged_at_step"]) == ("diverged", 7, 7)
 
 
 def test_a_game_the_discriminator_keeps_winning_ends_the_run_as_stalled(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import torch
 
+from gan_bench.data.device_copy import CPU, to_device_async
 from gan_bench.registry import register_dataset
 from gan_bench.seeding import stream_seed
 
@@ -41,9 +42,12 @@ class GaussianMixture2D:
         noise = torch.randn(n, 2, generator=generator)
         return self.means[labels] + self.std * noise, labels
 
-    def train_batch(self, step: int, batch_size: int, seed: int) -> torch.Tensor:
+    def train_batch(self, step: int, batch_size: int, seed: int,
+                    device: torch.device = CPU) -> torch.Tensor:
+        """Training batch ``step`` on ``device``: drawn on the CPU from a generator seeded with
+        (seed, step), so the same points on every device, then sent without a host wait."""
         generator = torch.Generator().manual_seed(stream_seed(seed, step))
-        return self.sample(batch_size, generator)[0]
+        return to_device_async(self.sample(batch_size, generator)[0], device)
 
     def held_out(self, n: int, seed: int = 0) -> torch.Tensor:
         generator = torch.Generator().manual_seed(stream_seed(seed, EVAL_SEED_OFFSET))

@@ -23,6 +23,7 @@ import torch
 
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.cache import CACHE_ENV, cache_dir, content_sha256
+from gan_bench.data.device_copy import CPU, to_device_async
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_dataset
 from gan_bench.seeding import stream_seed
@@ -191,14 +192,18 @@ class Mnist:
 
     def __init__(self, options: Options | None = None):
         self.options = options or self.Options()
+        self._device_images: dict[torch.device, torch.Tensor] = {}
 
     @functools.cached_property
     def _images(self) -> dict[str, torch.Tensor]:
         arrays = load_mnist()
         return {split: torch.from_numpy(arrays[f"{split}_images"]) for split in SPLIT_SIZES}
 
-    def train_batch(self, step: int, batch_size: int, seed: int) -> torch.Tensor:
+    def train_batch(self, step: int, batch_size: int, seed: int,
+                    device: torch.device = CPU) -> torch.Tensor:
         """Training batch ``step``, float32 (B, 1, 28, 28): a pure function of its arguments.
+        On ``device``, which holds a copy of the training images from the first batch on: only
+        the batch's indices travel, without a host wait (gan_bench.data.device_copy).
 
         Epoch ``step // (50,000 // B)`` visits the 50,000 training images in the order of a
         permutation seeded by (seed, epoch), B at a time; the 50,000 % B left over are skipped in
@@ -210,7 +215,16 @@ class Mnist:
         epoch, index = divmod(step, n_images // batch_size)
         order = _epoch_order(seed, epoch, n_images)
         picked = order[index * batch_size:(index + 1) * batch_size]
-        return _to_unit(self._images["train"][picked]).unsqueeze(1)
+        images = self._train_images_on(device)
+        return _to_unit(images[to_device_async(picked, device)]).unsqueeze(1)
+
+    def _train_images_on(self, device: torch.device) -> torch.Tensor:
+        """The uint8 training images (50000, 28, 28) on ``device``, copied there once."""
+        if device.type == "cpu":
+            return self._images["train"]
+        if device not in self._device_images:
+            self._device_images[device] = self._images["train"].to(device)
+        return self._device_images[device]
 
     def train_images(self) -> torch.Tensor:
         """The 50,000 training images in stored order, float32 (50000, 1, 28, 28) in [0, 1]."""

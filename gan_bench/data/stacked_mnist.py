@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import torch
 
 from gan_bench.data import mnist
+from gan_bench.data.device_copy import CPU, to_device_async
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_dataset
 from gan_bench.seeding import stream_seed
@@ -43,6 +44,7 @@ class StackedMnist:
 
     def __init__(self, options: Options | None = None):
         self.options = options or self.Options()
+        self._device_digits: dict[torch.device, torch.Tensor] = {}
 
     @functools.cached_property
     def _digits(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -54,12 +56,23 @@ class StackedMnist:
         """Indices (n, 3) into the training digits: one uniform draw per channel of each image."""
         return torch.randint(0, self._digits[0].shape[0], (n, CHANNELS), generator=generator)
 
-    def _stack(self, indices: torch.Tensor) -> torch.Tensor:
-        """The images (n, 3, 28, 28) in [0, 1] whose channels are the digits ``indices`` (n, 3)."""
-        return self._digits[0][indices].float().div(255)
+    def _stack(self, indices: torch.Tensor, device: torch.device = CPU) -> torch.Tensor:
+        """The images (n, 3, 28, 28) in [0, 1] on ``device`` whose channels are the digits
+        ``indices`` (n, 3, on the CPU); only the indices travel, the digits are kept there."""
+        return self._digits_on(device)[to_device_async(indices, device)].float().div(255)
 
-    def train_batch(self, step: int, batch_size: int, seed: int) -> torch.Tensor:
-        """Training batch ``step``, float32 (B, 3, 28, 28): a pure function of its arguments.
+    def _digits_on(self, device: torch.device) -> torch.Tensor:
+        """The uint8 training digits (50000, 28, 28) on ``device``, copied there once."""
+        if device.type == "cpu":
+            return self._digits[0]
+        if device not in self._device_digits:
+            self._device_digits[device] = self._digits[0].to(device)
+        return self._device_digits[device]
+
+    def train_batch(self, step: int, batch_size: int, seed: int,
+                    device: torch.device = CPU) -> torch.Tensor:
+        """Training batch ``step``, float32 (B, 3, 28, 28) on ``device``: a pure function of its
+        arguments.
 
         Its 3B digits are drawn with replacement by a generator seeded with
         ``stream_seed(seed, step)``, independently of every other step and of global RNG state,
@@ -68,7 +81,7 @@ class StackedMnist:
         if batch_size < 1:
             raise GanBenchError(f"Stacked MNIST batch size must be at least 1, got {batch_size}")
         generator = torch.Generator().manual_seed(stream_seed(seed, step))
-        return self._stack(self._draw(batch_size, generator))
+        return self._stack(self._draw(batch_size, generator), device)
 
     @functools.cached_property
     def _real_set_indices(self) -> torch.Tensor:

@@ -35,7 +35,7 @@ def test_train_step_updates_both_networks_and_reports_finite_losses():
     before = {k: v.clone() for k, v in model.state_dict().items()}
     losses = model.train_step(dataset.train_batch(0, 32, seed=0))
     assert set(losses) >= {"d_loss", "g_loss", "d_real", "d_fake", "value_nats"}
-    assert all(torch.isfinite(torch.tensor(v)) for v in losses.values())
+    assert all(torch.isfinite(torch.as_tensor(v)) for v in losses.values())
     changed = {k for k, v in model.state_dict().items() if not torch.equal(v, before[k])}
     assert any(k.startswith("generator.0.weight") for k in changed)
     assert any(k.startswith("discriminator.0.linear.weight") for k in changed)

@@ -106,6 +106,6 @@ def test_reference_models_run_unchanged(dataset, real_images):
     torch.manual_seed(0)
     gan = GanMnist(GanMnist.Options(generator_hidden=32, discriminator_units=16), dataset, CPU)
     losses = gan.train_step(dataset.train_batch(0, 8, seed=0))
-    assert all(torch.isfinite(torch.tensor(v)) for v in losses.values())
+    assert all(torch.isfinite(torch.as_tensor(v)) for v in losses.values())
     samples = gan.sample(5)
     assert samples.shape == (5, 3, 28, 28) and 0 <= float(samples.min()) <= float(samples.max()) <= 1

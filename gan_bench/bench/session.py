@@ -1,0 +1,184 @@
+"""One ``gan-bench bench`` session: measure, train the quality runs, compare, save.
+
+The baseline and ``--save`` files are JSON: the settings, each workload's figures, the invariant
+values and minimums, the quality runs and bands, thresholds (default and per workload) and the
+provenance of every result (command, git commit, hardware, library versions).
+"""
+
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import torch
+from tqdm import tqdm
+
+from gan_bench.atomic_files import atomic_write_bytes
+from gan_bench.bench import quality_bands, speed_gate
+from gan_bench.bench.interleaved import measure
+from gan_bench.bench.reference_workload import ReferenceWorkload
+from gan_bench.bench.workloads import all_workloads
+from gan_bench.errors import GanBenchError
+from gan_bench.only_filter import keep_matching
+from gan_bench.provenance import how_made
+from gan_bench.records import jsonable
+
+FORMAT = "gan-bench-bench/1"
+MIN_ROUNDS = 5
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    device: str = "cpu"
+    threads: int = 1
+    only: str | None = None
+    rounds: int = MIN_ROUNDS
+    warmup_rounds: int = 2
+    round_seconds: float = 0.25
+    threshold: float = 0.25
+    thresholds: dict[str, float] = field(default_factory=dict)
+    min_speedup_vs_straightforward: float | None = 1.1
+    min_fraction_of_matmul_peak: float | None = 0.6
+    speed: bool = True
+    quality: bool = True
+    quality_only: str | None = None
+    gate_seeds: int = 2
+    band_seeds: int | None = None
+    jobs: int = 1
+
+    def __post_init__(self):
+        if self.rounds < MIN_ROUNDS:
+            raise GanBenchError(f"--rounds must be at least {MIN_ROUNDS}, got {self.rounds}")
+        if self.warmup_rounds < 0 or self.round_seconds <= 0 or self.threads < 1 or self.jobs < 1:
+            raise GanBenchError("--warmup-rounds must be >= 0, --round-seconds > 0, "
+                                "--threads and --jobs >= 1")
+        if self.threshold <= 0 or any(t <= 0 for t in self.thresholds.values()):
+            raise GanBenchError("thresholds must be positive fractions (0.25 is 25%)")
+        if not (self.speed or self.quality):
+            raise GanBenchError("--no-speed and --no-quality leave nothing to do")
+        if self.gate_seeds < 1:
+            raise GanBenchError(f"--gate-seeds must be >= 1, got {self.gate_seeds}")
+        if self.band_seeds is not None and self.band_seeds < quality_bands.MIN_BAND_SEEDS:
+            raise GanBenchError(f"--band-seeds must be at least {quality_bands.MIN_BAND_SEEDS}, "
+                                f"got {self.band_seeds}")
+
+
+def measure_all(workloads, options: BenchOptions, device: torch.device) -> dict[str, dict]:
+    reference = ReferenceWorkload(device)
+    results = {}
+    for workload in tqdm(workloads, desc="bench", unit="workload", disable=None, leave=False):
+        prepared = workload.build(device)
+        results[workload.name] = measure(prepared, reference, device, options.rounds,
+                                         options.warmup_rounds, options.round_seconds)
+    return results
+
+
+def read_baseline(path: Path) -> dict:
+    try:
+        baseline = json.loads(Path(path).read_text())
+    except OSError as error:
+        raise GanBenchError(f"cannot read baseline {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise GanBenchError(f"baseline {path} is not JSON: {error}") from None
+    if not isinstance(baseline, dict) or baseline.get("format") != FORMAT:
+        raise GanBenchError(f"{path} is not a gan-bench bench file (format {FORMAT!r}); make one with "
+                            f"gan-bench bench --save")
+    return baseline
+
+
+def _print_table(title: str, rows: list[dict]) -> None:
+    print(f"\n{title}\n")
+    print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".4g"))
+
+
+def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
+              compare: Path | None) -> int:
+    """Exit status: 1 when a comparison with ``compare`` fails, else 0."""
+    def log(message: str) -> None:
+        tqdm.write(message, file=sys.stderr)
+
+    baseline = read_baseline(compare) if compare is not None else None
+    if baseline is not None and options.quality and "bands" not in baseline.get("quality", {}):
+        raise GanBenchError(f"baseline {compare} has no quality bands; make it with --band-seeds N "
+                            f"or pass --no-quality")
+    workloads = keep_matching(all_workloads(), lambda w: w.name, options.only) if options.speed else []
+    torch.set_num_threads(options.threads)
+    current = measure_all(workloads, options, device)
+    quality_runs, bands = {}, None
+    gate_seeds = baseline["quality"]["gate_seeds"] if baseline is not None else options.gate_seeds
+    if options.quality:
+        quality_runs = quality_bands.train_quality_runs(options.band_seeds or gate_seeds, device,
+                                                        options.jobs, log, options.quality_only)
+        if options.band_seeds is not None:
+            bands = quality_bands.measure_bands(quality_runs)
+        quality_runs = {run_id: run for run_id, run in quality_runs.items()
+                        if int(run_id.rsplit("seed", 1)[1]) < gate_seeds}
+    failed = False
+    if baseline is not None:
+        failed = _compare(current, quality_runs, baseline, options, device, {w.name: w for w in workloads})
+    elif current:
+        _print_table(f"workloads ({device}, {options.threads} thread(s))", [
+            {"workload": name, "units/s": r["units_per_s"], "unit": r["unit"], "ratio": r["ratio"]}
+            for name, r in current.items()])
+    if save is not None:
+        _save(save, options, device, current, quality_runs, bands, gate_seeds)
+        print(f"\nsaved: {save}")
+    return 1 if failed else 0
+
+
+def _compare(current, quality_runs, baseline, options, device, workloads) -> bool:
+    """Print the verdict tables; True when something failed (after one re-measurement)."""
+    thresholds = {**baseline.get("thresholds", {}), **options.thresholds}
+    threshold = baseline.get("threshold", options.threshold)
+    minimums = baseline.get("invariant_minimums", {})
+
+    def verdicts():
+        return (speed_gate.compare_speed(current, baseline["workloads"], threshold, thresholds),
+                speed_gate.check_invariants(current, minimums))
+
+    speed_rows, invariant_rows = verdicts()
+    again = [name for name in speed_gate.workloads_to_remeasure(speed_rows, invariant_rows)
+             if name in workloads]
+    if again:
+        print(f"measuring again before the verdict: {', '.join(again)}", file=sys.stderr)
+        current.update(measure_all([workloads[name] for name in again], options, device))
+        speed_rows, invariant_rows = verdicts()
+    for row in speed_rows:
+        row["measured twice"] = row["workload"] in again
+    if speed_rows:
+        _print_table(f"speed against {baseline['device']} baseline (ratio: units per reference call; "
+                     f"gated on the ratio, never on units/s)", speed_rows)
+    failed = any(row["verdict"] == "REGRESSION" for row in speed_rows)
+    if invariant_rows:
+        _print_table("invariants (same run)", invariant_rows)
+        failed |= any(row["verdict"] != "ok" for row in invariant_rows)
+    if options.quality:
+        quality_rows = quality_bands.check_against_bands(quality_runs, baseline["quality"]["bands"])
+        _print_table("quality against the baseline's seed bands", quality_rows)
+        failed |= not all(row["ok"] for row in quality_rows)
+    regressed = [row["workload"] for row in speed_rows if row["verdict"] == "REGRESSION"]
+    print("\nverdict: " + ("FAILED" + (f" (slower: {', '.join(regressed)})" if regressed else "")
+                           if failed else "passed"))
+    return failed
+
+
+def _save(path: Path, options: BenchOptions, device: torch.device, current, quality_runs, bands,
+          gate_seeds: int) -> None:
+    minimums = {"speedup_vs_straightforward": options.min_speedup_vs_straightforward,
+                "fraction_of_matmul_peak": options.min_fraction_of_matmul_peak}
+    report = {
+        "format": FORMAT,
+        "device": device.type,
+        "threads": options.threads,
+        "threshold": options.threshold,
+        "thresholds": options.thresholds,
+        "invariant_minimums": {k: v for k, v in minimums.items() if v is not None},
+        "invariant_values": speed_gate.invariant_values(current),
+        "workloads": current,
+        "quality": {"suite": quality_bands.QUALITY_SUITE, "gate_seeds": gate_seeds,
+                    "runs": quality_runs, **({"bands": bands} if bands is not None else {})},
+        **how_made(asdict(options), device),
+    }
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(Path(path), (json.dumps(jsonable(report), indent=1, sort_keys=True) + "\n").encode())

@@ -1,0 +1,102 @@
+"""``gan-bench bench`` end to end: the gate fails on an injected slowdown and an injected quality
+regression, each brought in through the model registry, and passes a clean run."""
+
+import dataclasses
+import json
+
+import pytest
+
+from baselines.gan_mlp import GanMlp
+from gan_bench import registry
+from gan_bench.cli import main
+from gan_bench.config import SUITES_DIR
+
+COMMITTED_BASELINE = SUITES_DIR.parent / "bench-baselines" / "cpu.json"
+FAST = ["--round-seconds", "0.1", "--warmup-rounds", "1"]
+MOG_STEPS = "^step/mog/(gan-nonsaturating|vae)$"
+
+
+class TwiceTheWork(GanMlp):
+    """The reference 2-D GAN, but each step trains twice on its batch."""
+
+    def train_step(self, batch):
+        super().train_step(batch)
+        return super().train_step(batch)
+
+
+class BrokenLearningRate(GanMlp):
+    """The reference 2-D GAN with its learning rate broken to 0: it never learns."""
+
+    def __init__(self, options, dataset, device):
+        super().__init__(dataclasses.replace(options, learning_rate=0.0), dataset, device)
+
+
+@pytest.fixture
+def replace_model(monkeypatch):
+    registry.get_model("gan-mlp")  # the built-ins are registered first
+
+    def replace(name, model_class):
+        monkeypatch.setitem(registry.MODELS, name, model_class)
+
+    return replace
+
+
+def test_a_model_doing_twice_the_work_is_a_regression_named_by_its_workload(
+        tmp_path, capsys, replace_model):
+    baseline = tmp_path / "baseline.json"
+    assert main(["bench", "--only", MOG_STEPS, "--no-quality", *FAST, "--save", str(baseline)]) == 0
+    saved = json.loads(baseline.read_text())
+    assert set(saved["workloads"]) == {"step/mog/gan-nonsaturating", "step/mog/vae"}
+    assert saved["threads"] == 1 and saved["git_commit"] and saved["hardware"]["cpu_model"]
+    capsys.readouterr()
+
+    replace_model("gan-mlp", TwiceTheWork)
+    assert main(["bench", "--only", MOG_STEPS, "--no-quality", *FAST, "--compare", str(baseline)]) == 1
+    captured = capsys.readouterr()
+    assert "measuring again before the verdict: step/mog/gan-nonsaturating" in captured.err
+    rows = {line.split("|")[1].strip(): line for line in captured.out.splitlines()
+            if line.startswith("| step/")}
+    assert "REGRESSION" in rows["step/mog/gan-nonsaturating"]
+    assert "REGRESSION" not in rows["step/mog/vae"]
+    assert "verdict: FAILED (slower: step/mog/gan-nonsaturating)" in captured.out
+
+
+def test_a_clean_run_passes_against_its_own_baseline(tmp_path, capsys):
+    baseline = tmp_path / "baseline.json"
+    assert main(["bench", "--only", MOG_STEPS, "--no-quality", *FAST, "--save", str(baseline)]) == 0
+    assert main(["bench", "--only", MOG_STEPS, "--no-quality", *FAST, "--compare", str(baseline)]) == 0
+    assert "verdict: passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["clean", "broken-learning-rate"])
+def test_quality_runs_are_checked_against_the_committed_seed_bands(capsys, replace_model, broken):
+    if broken:
+        replace_model("gan-mlp", BrokenLearningRate)
+    status = main(["bench", "--no-speed", "--quality-only", "^gan__ring8__seed0$",
+                   "--compare", str(COMMITTED_BASELINE)])
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("| gan__ring8__seed0")]
+    assert rows  # one per banded metric
+    if broken:
+        assert status == 1 and "verdict: FAILED" in out
+        assert any("frechet_data" in row and "False" in row for row in rows)
+    else:
+        assert status == 0 and "verdict: passed" in out
+        assert all("True" in row for row in rows)
+
+
+def test_bad_requests_are_one_line_errors(tmp_path, capsys):
+    not_a_baseline = tmp_path / "x.json"
+    not_a_baseline.write_text("{}")
+    for argv, message in [
+        (["bench", "--rounds", "3"], "--rounds must be at least 5"),
+        (["bench", "--only", "nothing-like-this"], "matches none of"),
+        (["bench", "--no-speed", "--no-quality"], "nothing to do"),
+        (["bench", "--compare", str(not_a_baseline)], "is not a gan-bench bench file"),
+        (["bench", "--compare", str(tmp_path / "missing.json")], "cannot read baseline"),
+        (["bench", "--threshold-for", "x"], "WORKLOAD=FRACTION"),
+        (["bench", "--band-seeds", "3"], "--band-seeds must be at least 5"),
+    ]:
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1, (argv, err)
