@@ -1,3 +1,5 @@
+import pytest
+
 from gan_bench.bench.speed_gate import (
     GAN_STEP,
     MATMUL_PEAK,
@@ -8,10 +10,10 @@ from gan_bench.bench.speed_gate import (
 )
 
 
-def figures(ratio: float, flops_per_s: float | None = None) -> dict:
-    out = {"ratio": ratio, "units_per_s": 10 * ratio, "unit": "samples"}
-    if flops_per_s is not None:
-        out["flops_per_s"] = flops_per_s
+def figures(ratio: float, flops_per_call: float | None = None, units_per_call: int = 1) -> dict:
+    out = {"ratio": ratio, "units_per_s": 10 * ratio, "unit": "samples", "units_per_call": units_per_call}
+    if flops_per_call is not None:
+        out.update(flops_per_call=flops_per_call, flops_per_s=flops_per_call * 10 * ratio / units_per_call)
     return out
 
 
@@ -28,12 +30,15 @@ def test_a_fall_beyond_the_threshold_is_a_regression_and_a_rise_is_not():
 
 
 def test_invariants_and_what_is_measured_again():
-    current = {GAN_STEP: figures(12.0, flops_per_s=70e9), STRAIGHTFORWARD_STEP: figures(10.0),
-               MATMUL_PEAK: figures(1.0, flops_per_s=100e9)}
+    # the GAN step: 12 samples per reference call, 100 a step, 5e9 FLOPs a step: 6e8 FLOPs per
+    # reference call; the matmul: 0.3 products per reference call of 2e9 FLOPs: 6e8 / 6e8 = 1.0
+    current = {GAN_STEP: figures(12.0, flops_per_call=5e9, units_per_call=100),
+               STRAIGHTFORWARD_STEP: figures(10.0, units_per_call=100),
+               MATMUL_PEAK: figures(0.3, flops_per_call=2e9)}
     rows = {row["invariant"]: row for row in check_invariants(
         current, {"speedup_vs_straightforward": 1.1, "fraction_of_matmul_peak": 0.6})}
     assert rows["speedup_vs_straightforward"]["value"] == 1.2
-    assert rows["fraction_of_matmul_peak"]["value"] == 0.7
+    assert rows["fraction_of_matmul_peak"]["value"] == pytest.approx(1.0)
     assert all(row["verdict"] == "ok" for row in rows.values())
     rows = check_invariants(current, {"speedup_vs_straightforward": 1.3})
     assert [row["verdict"] for row in rows] == ["FAILED"]
