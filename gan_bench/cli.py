@@ -267,9 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
     bench.add_argument("--threads", type=int, default=1, help="torch threads, pinned (default 1)")
     bench.add_argument("--only", metavar="REGEX", default=None, help="only the workloads matching")
-    bench.add_argument("--rounds", type=int, default=5, help="timed rounds per workload (at least 5)")
+    bench.add_argument("--rounds", type=int, default=10, help="timed rounds per workload (at least 5)")
     bench.add_argument("--warmup-rounds", type=int, default=2)
-    bench.add_argument("--round-seconds", type=float, default=0.25,
+    bench.add_argument("--round-seconds", type=float, default=0.15,
                        help="how long each half of a round (reference, workload) lasts")
     bench.add_argument("--save", type=Path, default=None, metavar="FILE", help="write the figures as JSON")
     bench.add_argument("--compare", type=Path, default=None, metavar="BASELINE",

@@ -33,9 +33,9 @@ class BenchOptions:
     device: str = "cpu"
     threads: int = 1
     only: str | None = None
-    rounds: int = MIN_ROUNDS
+    rounds: int = 10
     warmup_rounds: int = 2
-    round_seconds: float = 0.25
+    round_seconds: float = 0.15
     threshold: float = 0.25
     thresholds: dict[str, float] = field(default_factory=dict)
     min_speedup_vs_straightforward: float | None = 1.1
