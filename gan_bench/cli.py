@@ -30,7 +30,7 @@ def cmd_run(args) -> None:
         raise GanBenchError(f"--jobs must be >= 1, got {args.jobs}")
     results_dir = run_suite(suite, args.results, device, args.seeds,
                             log=lambda m: tqdm.write(m, file=sys.stderr), jobs=args.jobs,
-                            only=args.only, extend_from=args.extend_from)
+                            only=args.only, extend_from=args.extend_from, compile=args.compile)
     write_leaderboard(results_dir, suite.published)
     write_figures(results_dir)
     print(f"leaderboard: {results_dir / 'leaderboard.md'}")
@@ -61,8 +61,8 @@ def cmd_evaluate(args) -> None:
         raise GanBenchError(f"no runs recorded in {results_dir}; run the suite first")
     device = resolve_device(args.device)
     _set_threads(args.threads)
-    evaluated = evaluate_runs(expand_jobs(suite, only=args.only), results_dir, device, metrics,
-                              log=lambda m: tqdm.write(m, file=sys.stderr))
+    evaluated = evaluate_runs(expand_jobs(suite, only=args.only, compile=args.compile), results_dir,
+                              device, metrics, log=lambda m: tqdm.write(m, file=sys.stderr))
     write_leaderboard(results_dir, suite.published)
     write_figures(results_dir)
     print(f"{evaluated} runs evaluated; leaderboard: {results_dir / 'leaderboard.md'}")
@@ -76,7 +76,7 @@ def cmd_status(args) -> None:
 
     suite = load_suite(args.suite)
     results_dir = args.results / suite.name
-    table = suite_status(expand_jobs(suite, only=args.only), results_dir)
+    table = suite_status(expand_jobs(suite, only=args.only, compile=args.compile), results_dir)
     hours_left = table["hours_left"].sum(skipna=False)
     if args.json:
         print(json.dumps(jsonable({"results": str(results_dir), "hours_left": hours_left,
@@ -113,6 +113,7 @@ def cmd_bench(args) -> int:
         warmup_rounds=args.warmup_rounds, round_seconds=args.round_seconds, threshold=args.threshold,
         thresholds=thresholds, min_speedup_vs_straightforward=args.min_speedup_vs_straightforward,
         min_fraction_of_matmul_peak=args.min_fraction_of_matmul_peak, speed=not args.no_speed,
+        compile=args.compile,
         quality=not args.no_quality, quality_only=args.quality_only, gate_seeds=args.gate_seeds,
         band_seeds=args.band_seeds, jobs=args.jobs)
     return run_bench(options, resolve_device(args.device), args.save, args.compare)
@@ -210,6 +211,9 @@ def _suite_command(commands, name: str, handler, help_text: str, computes: bool 
                              help="CPU threads for torch (default: torch's choice)")
     command.add_argument("--only", metavar="REGEX", default=None,
                          help="only the runs whose run id (MODEL__DATASET__seedN) matches")
+    command.add_argument("--compile", action="store_true",
+                         help="the models' networks through torch.compile (runs of their own: the "
+                              "config says compile = true)")
     command.set_defaults(handler=handler)
     return command
 
@@ -285,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--min-fraction-of-matmul-peak", type=float, default=0.6,
                        help="saved with --save: the reference GAN step's least FLOP/s as a "
                             "fraction of the matrix-product peak")
+    bench.add_argument("--compile", action="store_true",
+                       help="also time each model's step with its networks through torch.compile")
     bench.add_argument("--no-speed", action="store_true", help="skip the timed workloads")
     bench.add_argument("--no-quality", action="store_true", help="skip the quality runs")
     bench.add_argument("--quality-only", metavar="REGEX", default=None,

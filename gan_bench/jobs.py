@@ -7,6 +7,7 @@ from pathlib import Path
 import torch
 
 from gan_bench import registry
+from gan_bench.compilation import compile_networks
 from gan_bench.config import DatasetEntry, ModelEntry, Suite, TrainConfig, build_dataclass, model_train
 from gan_bench.only_filter import keep_matching
 
@@ -19,6 +20,7 @@ class Job:
     model: ModelEntry
     dataset: DatasetEntry
     seed: int
+    compile: bool = False  # --compile: the model's networks through torch.compile
 
     @property
     def train(self) -> TrainConfig:
@@ -44,7 +46,8 @@ class Job:
     def build(self, device: torch.device):
         """(dataset, model): the run's dataset and a freshly initialised model on ``device``."""
         dataset = registry.get_dataset(self.dataset.name)(self.dataset_options())
-        return dataset, registry.get_model(self.model.model)(self.model_options(), dataset, device)
+        model = registry.get_model(self.model.model)(self.model_options(), dataset, device)
+        return dataset, compile_networks(model) if self.compile else model
 
     def eval_samples(self, model) -> torch.Tensor:
         """The samples every metric of the run is scored on: ``eval_samples`` drawn from the
@@ -54,8 +57,9 @@ class Job:
         return model.sample(self.train.eval_samples)
 
     def config(self) -> dict:
-        """The full configuration, defaults filled in: the drift guard and the record's config."""
-        return {
+        """The full configuration, defaults filled in: the drift guard and the record's config.
+        A compiled run's says so (``compile``); an eager run's has no such key, as before."""
+        return ({"compile": True} if self.compile else {}) | {
             "suite": self.suite.name,
             "model_name": self.model.name,
             "model": self.model.model,
@@ -68,14 +72,16 @@ class Job:
         }
 
 
-def expand_jobs(suite: Suite, seeds: int | None = None, only: str | None = None) -> list[Job]:
+def expand_jobs(suite: Suite, seeds: int | None = None, only: str | None = None,
+                compile: bool = False) -> list[Job]:
     """Every (dataset, model, seed); ``seeds`` (the --seeds option) overrides the suite and each
-    model's own seed count; ``only`` keeps the jobs whose run id matches that regular expression."""
+    model's own seed count; ``only`` keeps the jobs whose run id matches that regular expression;
+    ``compile`` (--compile) runs their networks through torch.compile."""
     def n_seeds(model: ModelEntry) -> int:
         if seeds is not None:
             return seeds
         return suite.meta.seeds if model.seeds is None else model.seeds
 
-    jobs = [Job(suite, m, d, s) for d in suite.datasets for m in suite.models
+    jobs = [Job(suite, m, d, s, compile) for d in suite.datasets for m in suite.models
             for s in range(n_seeds(m))]
     return keep_matching(jobs, lambda job: job.run_id, only)

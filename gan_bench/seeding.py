@@ -22,7 +22,12 @@ def stream_seed(seed: int, index: int) -> int:
 
 
 def rng_state() -> dict:
-    state = {"python": random.getstate(), "numpy": np.random.get_state(),
+    """Every global RNG's state as tensors, numbers and strings only, so that a checkpoint holding
+    it loads with ``torch.load(weights_only=True)``: numpy's key array becomes a tensor."""
+    name, keys, position, has_gauss, cached_gaussian = np.random.get_state()
+    state = {"python": random.getstate(),
+             "numpy": (name, torch.from_numpy(keys.astype(np.int64)), position, has_gauss,
+                       cached_gaussian),
              "torch": torch.get_rng_state()}
     if torch.cuda.is_available():
         state["cuda"] = torch.cuda.get_rng_state_all()
@@ -31,7 +36,10 @@ def rng_state() -> dict:
 
 def load_rng_state(state: dict) -> None:
     random.setstate(state["python"])
-    np.random.set_state(state["numpy"])
+    name, keys, position, has_gauss, cached_gaussian = state["numpy"]
+    if isinstance(keys, torch.Tensor):  # checkpoints written before kept numpy's own array
+        keys = keys.numpy().astype(np.uint32)
+    np.random.set_state((name, keys, position, has_gauss, cached_gaussian))
     torch.set_rng_state(state["torch"])
     if "cuda" in state and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])

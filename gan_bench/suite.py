@@ -129,7 +129,7 @@ def _worker_init(threads: int, workers_started) -> None:
 
 def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int | None = None,
               log=print, jobs: int = 1, only: str | None = None,
-              extend_from: str | None = None) -> Path:
+              extend_from: str | None = None, compile: bool = False) -> Path:
     """Run every unfinished job of ``suite``, ``jobs`` at a time; returns the results folder.
     ``extend_from`` names the suite under ``results_root`` whose checkpoints the runs extend.
 
@@ -139,7 +139,7 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
     results_dir = Path(results_root) / suite.name
     ensure_writable(results_dir)
     done = {r["run_id"]: r for r in read_records(results_dir)}
-    all_jobs = expand_jobs(suite, seeds, only)
+    all_jobs = expand_jobs(suite, seeds, only, compile)
     pending = []
     for job in all_jobs:
         previous = done.get(job.run_id)

@@ -25,6 +25,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import torch
 from tqdm import tqdm
 
@@ -71,12 +72,27 @@ def config_differences(saved: dict, requested: dict, prefix: str = "") -> list[s
     return diffs
 
 
+# What a checkpoint written before RNG states were stored as tensors also holds: numpy's RNG key
+# array. These rebuild a plain ndarray and nothing else.
+OLDER_CHECKPOINT_GLOBALS = [np._core.multiarray._reconstruct, np.ndarray, np.dtype,
+                            type(np.dtype(np.uint32))]
+
+
 def _load_checkpoint(path: Path) -> dict:
     """A checkpoint's state, on the CPU: the RNG states in it must be CPU byte tensors, and
-    loading the weights into a model copies them to the model's device (CUDA or not) anyway."""
+    loading the weights into a model copies them to the model's device (CUDA or not) anyway.
+
+    Read with ``weights_only=True``: torch's restricted unpickler admits tensors, numbers,
+    strings, and lists, tuples and dicts of them (plus numpy's key array in older checkpoints), so
+    a crafted file placed in a results folder cannot run code when any command reads it."""
     try:
-        return torch.load(path, map_location="cpu", weights_only=False)
-    except (OSError, RuntimeError, EOFError, pickle.UnpicklingError) as error:
+        with torch.serialization.safe_globals(OLDER_CHECKPOINT_GLOBALS):
+            return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise GanBenchError(f"refusing checkpoint {path}: it holds more than weights, numbers and "
+                            f"strings ({first_line}); delete it if you did not write it") from None
+    except (OSError, RuntimeError, EOFError, ValueError) as error:
         # checkpoints are written atomically, so this is real corruption, not a torn write
         raise GanBenchError(f"cannot read checkpoint {path}: {error}") from None
 

@@ -1,5 +1,6 @@
 import json
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -89,3 +90,36 @@ def test_a_model_with_no_run_started_leaves_the_total_unknown(tiny_suite, tmp_pa
     assert main(["status", str(tiny_suite), "--results", str(tmp_path)]) == 0
     assert "unknown (a model with no run started)" in capsys.readouterr().out
     assert math.isnan(suite_status(expand_jobs(load_suite(str(tiny_suite))), tmp_path)["hours_left"][0])
+
+
+class RunsCodeWhenUnpickled:
+    """What a crafted checkpoint holds: unpickling it creates the file ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+@pytest.mark.parametrize("command", ["status", "evaluate", "run"])
+def test_a_crafted_checkpoint_cannot_run_code(tmp_path, capsys, command):
+    """A pickle that runs code, placed where a run's checkpoint goes: every command that reads
+    checkpoints refuses it in one line, and the code never runs (it did before weights_only)."""
+    suite_path = tmp_path / "tiny.toml"
+    suite_path.write_text(TINY_SUITE)
+    job = expand_jobs(load_suite(str(suite_path)))[0]
+    marker = tmp_path / "code-ran"
+    checkpoint = job.checkpoint_path(tmp_path / "tiny")
+    checkpoint.parent.mkdir(parents=True)
+    torch.save({"config": job.config(), "payload": RunsCodeWhenUnpickled(marker)}, checkpoint)
+    if command == "evaluate":  # evaluate reads the checkpoints of recorded runs
+        (tmp_path / "tiny" / "runs.jsonl").write_text(json.dumps(
+            {"run_id": job.run_id, "status": "finished", "config": job.config(), "metrics": {}}) + "\n")
+    argv = [command, str(suite_path), "--results", str(tmp_path), "--only", f"^{job.run_id}$"]
+    if command == "evaluate":
+        argv += ["--metrics", "parzen"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"refusing checkpoint {checkpoint}" in err and err.count("\n") == 1, err
+    assert not marker.exists()

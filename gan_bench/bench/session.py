@@ -41,6 +41,7 @@ class BenchOptions:
     min_speedup_vs_straightforward: float | None = 1.1
     min_fraction_of_matmul_peak: float | None = 0.6
     speed: bool = True
+    compile: bool = False
     quality: bool = True
     quality_only: str | None = None
     gate_seeds: int = 2
@@ -102,7 +103,9 @@ def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
     if baseline is not None and options.quality and "bands" not in baseline.get("quality", {}):
         raise GanBenchError(f"baseline {compare} has no quality bands; make it with --band-seeds N "
                             f"or pass --no-quality")
-    workloads = keep_matching(all_workloads(), lambda w: w.name, options.only) if options.speed else []
+    workloads = []
+    if options.speed:
+        workloads = keep_matching(all_workloads(options.compile), lambda w: w.name, options.only)
     torch.set_num_threads(options.threads)
     current = measure_all(workloads, options, device)
     quality_runs, bands = {}, None

@@ -12,6 +12,7 @@
 - ``modes/grid25`` and ``modes/stacked-mnist``: the mode metrics on 2,500 and 250 samples.
 - ``matmul/peak``: a 1024 x 1024 float32 matrix product, the machine's matrix-product peak at
   the pinned thread count, against which the GAN step's achieved FLOP/s is set.
+- with ``--compile``, ``step/SUITE/MODEL+compile``: each step with its networks compiled.
 
 Inputs of the metric workloads are fixed random tensors: their cost does not depend on values.
 FLOPs are counted with ``torch.utils.flop_counter.FlopCounterMode`` (matrix products, forward
@@ -49,10 +50,10 @@ def counted_flops(function: Callable[[], object]) -> float:
     return float(counter.get_total_flops())
 
 
-def suite_model(suite_name: str, model_name: str):
+def suite_model(suite_name: str, model_name: str, compile: bool = False):
     """(model, dataset, samples per step) of a suite's model entry on its first dataset, seed 0."""
     suite = load_suite(suite_name)
-    job = next(job for job in expand_jobs(suite, seeds=1) if job.model.name == model_name)
+    job = next(job for job in expand_jobs(suite, seeds=1, compile=compile) if job.model.name == model_name)
 
     def build(device: torch.device):
         torch.manual_seed(job.seed)
@@ -62,8 +63,9 @@ def suite_model(suite_name: str, model_name: str):
     return build
 
 
-def training_step(suite_name: str, model_name: str, count_flops: bool = False) -> Workload:
-    build_model = suite_model(suite_name, model_name)
+def training_step(suite_name: str, model_name: str, count_flops: bool = False,
+                  compile: bool = False) -> Workload:
+    build_model = suite_model(suite_name, model_name, compile)
 
     def build(device: torch.device) -> Prepared:
         model, dataset, samples = build_model(device)
@@ -74,7 +76,7 @@ def training_step(suite_name: str, model_name: str, count_flops: bool = False) -
 
         return Prepared(run, samples, "samples", counted_flops(run) if count_flops else None)
 
-    return Workload(f"step/{suite_name}/{model_name}", build)
+    return Workload(f"step/{suite_name}/{model_name}" + ("+compile" if compile else ""), build)
 
 
 def load_straightforward_step():
@@ -155,18 +157,27 @@ def matmul_peak() -> Workload:
     return Workload("matmul/peak", build)
 
 
-def all_workloads() -> list[Workload]:
+STEPS = [("mog", "gan-nonsaturating"), ("mog", "gan-minimax"), ("mog", "vae"), ("mnist", "gan"),
+         ("mnist", "vae"), ("stacked-mnist", "gan")]
+
+
+def compiled_steps() -> list[Workload]:
+    """``--compile``: each model's step with its networks through torch.compile
+    (``step/SUITE/MODEL+compile``); the first call, untimed, compiles."""
+    return [training_step(suite_name, model_name, compile=True) for suite_name, model_name in STEPS]
+
+
+def all_workloads(compile: bool = False) -> list[Workload]:
+    """The fixed set; with ``compile``, the compiled steps too."""
+    steps = [training_step(suite_name, model_name, count_flops=(suite_name, model_name) == ("mnist", "gan"))
+             for suite_name, model_name in STEPS]
     return [
-        training_step("mog", "gan-nonsaturating"),
-        training_step("mog", "gan-minimax"),
-        training_step("mog", "vae"),
-        training_step("mnist", "gan", count_flops=True),
+        *steps,
         straightforward_step(),
-        training_step("mnist", "vae"),
-        training_step("stacked-mnist", "gan"),
         parzen_reduced(),
         inception_features(),
         mode_metric("grid25", "modes", 2500),
         mode_metric("stacked-mnist", "stacked_modes", 250),
         matmul_peak(),
+        *(compiled_steps() if compile else []),
     ]
