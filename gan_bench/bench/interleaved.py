@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 import torch
 
-from gan_bench.bench.reference_workload import ReferenceWorkload
-
 
 @dataclass(frozen=True)
 class Prepared:
@@ -42,10 +40,12 @@ def _seconds_per_call(function: Callable[[], object], calls: int, device: torch.
     return (time.perf_counter() - started) / calls
 
 
-def measure(prepared: Prepared, reference: ReferenceWorkload, device: torch.device, rounds: int,
+def measure(prepared: Prepared, reference: Callable[[], object], device: torch.device, rounds: int,
             warmup_rounds: int, round_seconds: float) -> dict:
     """The workload's best units/s, seconds per call and ratio to the reference over ``rounds``
-    timed rounds, after ``warmup_rounds``; FLOP/s where the workload counts its FLOPs."""
+    timed rounds, after ``warmup_rounds``; FLOP/s where the workload counts its FLOPs.
+    ``reference`` is the ReferenceWorkload, or another workload's ``run`` for a direct A/B
+    comparison of the two (gan_bench.bench.speed_gate's invariants)."""
     _seconds_per_call(prepared.run, 1, device)  # first call: lazy initialisation
     calls = max(1, round(round_seconds / _seconds_per_call(prepared.run, 1, device)))
     reference_calls = max(1, round(round_seconds / _seconds_per_call(reference, 1, device)))

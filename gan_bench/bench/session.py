@@ -75,6 +75,26 @@ def measure_all(workloads, options: BenchOptions, device: torch.device) -> dict[
     return results
 
 
+def measure_invariants(workloads: dict, current: dict[str, dict], options: BenchOptions,
+                       device: torch.device) -> tuple[dict[str, float], dict[str, str]]:
+    """Each invariant whose two workloads were selected, from timing them against each other in
+    interleaved rounds; (values, details)."""
+    values, details = {}, {}
+    for name, (first, second) in speed_gate.INVARIANT_WORKLOADS.items():
+        if first not in workloads or second not in workloads:
+            continue
+        a, b = workloads[first].build(device), workloads[second].build(device)
+        pair = measure(a, b.run, device, options.rounds, options.warmup_rounds, options.round_seconds)
+        values[name] = speed_gate.invariant_value(name, pair, current[first], current[second])
+        if name == "fraction_of_matmul_peak":
+            details[name] = (f"{pair['flops_per_s'] / 1e9:.1f} GFLOP/s achieved, "
+                             f"{b.flops_per_call / pair['reference_seconds_per_call'] / 1e9:.1f} peak")
+        else:
+            details[name] = (f"{pair['units_per_s']:.4g} against "
+                             f"{b.units_per_call / pair['reference_seconds_per_call']:.4g} {a.unit}/s")
+    return values, details
+
+
 def read_baseline(path: Path) -> dict:
     try:
         baseline = json.loads(Path(path).read_text())
@@ -108,6 +128,8 @@ def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
         workloads = keep_matching(all_workloads(options.compile), lambda w: w.name, options.only)
     torch.set_num_threads(options.threads)
     current = measure_all(workloads, options, device)
+    by_name = {w.name: w for w in workloads}
+    invariants = measure_invariants(by_name, current, options, device)
     quality_runs, bands = {}, None
     gate_seeds = baseline["quality"]["gate_seeds"] if baseline is not None else options.gate_seeds
     if options.quality:
@@ -119,34 +141,41 @@ def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
                         if int(run_id.rsplit("seed", 1)[1]) < gate_seeds}
     failed = False
     if baseline is not None:
-        failed = _compare(current, quality_runs, baseline, options, device, {w.name: w for w in workloads})
+        failed = _compare(current, invariants, quality_runs, baseline, options, device, by_name)
     elif current:
         _print_table(f"workloads ({device}, {options.threads} thread(s))", [
             {"workload": name, "units/s": r["units_per_s"], "unit": r["unit"], "ratio": r["ratio"]}
             for name, r in current.items()])
+        if invariants[0]:
+            _print_table("invariants (the two workloads timed against each other)", [
+                {"invariant": name, "value": value, "detail": invariants[1][name]}
+                for name, value in invariants[0].items()])
     if save is not None:
-        _save(save, options, device, current, quality_runs, bands, gate_seeds)
+        _save(save, options, device, current, invariants[0], quality_runs, bands, gate_seeds)
         print(f"\nsaved: {save}")
     return 1 if failed else 0
 
 
-def _compare(current, quality_runs, baseline, options, device, workloads) -> bool:
+def _compare(current, invariants, quality_runs, baseline, options, device, workloads) -> bool:
     """Print the verdict tables; True when something failed (after one re-measurement)."""
     thresholds = {**baseline.get("thresholds", {}), **options.thresholds}
     threshold = baseline.get("threshold", options.threshold)
     minimums = baseline.get("invariant_minimums", {})
 
-    def verdicts():
-        return (speed_gate.compare_speed(current, baseline["workloads"], threshold, thresholds),
-                speed_gate.check_invariants(current, minimums))
+    def speed_verdicts():
+        return speed_gate.compare_speed(current, baseline["workloads"], threshold, thresholds)
 
-    speed_rows, invariant_rows = verdicts()
-    again = [name for name in speed_gate.workloads_to_remeasure(speed_rows, invariant_rows)
-             if name in workloads]
+    speed_rows = speed_verdicts()
+    invariant_rows = speed_gate.check_invariants(*invariants, minimums)
+    again = speed_gate.workloads_to_remeasure(speed_rows)
     if again:
         print(f"measuring again before the verdict: {', '.join(again)}", file=sys.stderr)
         current.update(measure_all([workloads[name] for name in again], options, device))
-        speed_rows, invariant_rows = verdicts()
+        speed_rows = speed_verdicts()
+    if any(row["verdict"] != "ok" for row in invariant_rows):
+        print("measuring the invariants again before the verdict", file=sys.stderr)
+        invariants = measure_invariants(workloads, current, options, device)
+        invariant_rows = speed_gate.check_invariants(*invariants, minimums)
     for row in speed_rows:
         row["measured twice"] = row["workload"] in again
     if speed_rows:
@@ -154,7 +183,7 @@ def _compare(current, quality_runs, baseline, options, device, workloads) -> boo
                      f"gated on the ratio, never on units/s)", speed_rows)
     failed = any(row["verdict"] == "REGRESSION" for row in speed_rows)
     if invariant_rows:
-        _print_table("invariants (same run)", invariant_rows)
+        _print_table("invariants (the two workloads timed against each other)", invariant_rows)
         failed |= any(row["verdict"] != "ok" for row in invariant_rows)
     if options.quality:
         quality_rows = quality_bands.check_against_bands(quality_runs, baseline["quality"]["bands"])
@@ -166,8 +195,8 @@ def _compare(current, quality_runs, baseline, options, device, workloads) -> boo
     return failed
 
 
-def _save(path: Path, options: BenchOptions, device: torch.device, current, quality_runs, bands,
-          gate_seeds: int) -> None:
+def _save(path: Path, options: BenchOptions, device: torch.device, current, invariant_values,
+          quality_runs, bands, gate_seeds: int) -> None:
     minimums = {"speedup_vs_straightforward": options.min_speedup_vs_straightforward,
                 "fraction_of_matmul_peak": options.min_fraction_of_matmul_peak}
     report = {
@@ -177,7 +206,7 @@ def _save(path: Path, options: BenchOptions, device: torch.device, current, qual
         "threshold": options.threshold,
         "thresholds": options.thresholds,
         "invariant_minimums": {k: v for k, v in minimums.items() if v is not None},
-        "invariant_values": speed_gate.invariant_values(current),
+        "invariant_values": invariant_values,
         "workloads": current,
         "quality": {"suite": quality_bands.QUALITY_SUITE, "gate_seeds": gate_seeds,
                     "runs": quality_runs, **({"bands": bands} if bands is not None else {})},

@@ -4,13 +4,13 @@ A workload regresses when its ratio (units per reference call, higher is faster)
 than its threshold from the baseline's: ``current / baseline - 1 < -threshold``. Absolute times
 are reported beside it but never gated: they measure the machine as much as the code.
 
-Invariants hold within one run, whatever the baseline:
+Invariants hold within one run, whatever the baseline, each measured by timing its two workloads
+against each other in interleaved rounds (best round against best round):
 - the reference GAN step (baselines/gan_mnist.py) against the straightforward one written as the
   common PyTorch examples write it: at least ``min_speedup_vs_straightforward`` times its
-  samples per reference call;
+  samples/s;
 - the reference GAN step's achieved FLOP/s at least ``min_fraction_of_matmul_peak`` of the
-  matrix-product peak measured in the same run (``matmul/peak``), both as FLOPs per reference
-  call (:func:`flops_per_reference_call`), so the machine's speed between the two cancels.
+  matrix-product peak (``matmul/peak``).
 """
 
 GAN_STEP = "step/mnist/gan"
@@ -39,43 +39,24 @@ def compare_speed(current: dict[str, dict], baseline: dict[str, dict], threshold
     return rows
 
 
-def invariant_values(current: dict[str, dict]) -> dict[str, float]:
-    """The invariants whose workloads were measured in this run."""
-    values = {}
-    if GAN_STEP in current and STRAIGHTFORWARD_STEP in current:
-        values["speedup_vs_straightforward"] = (current[GAN_STEP]["ratio"]
-                                                / current[STRAIGHTFORWARD_STEP]["ratio"])
-    if GAN_STEP in current and MATMUL_PEAK in current:
-        values["fraction_of_matmul_peak"] = (flops_per_reference_call(current[GAN_STEP])
-                                             / flops_per_reference_call(current[MATMUL_PEAK]))
-    return values
+def invariant_value(name: str, pair: dict, first: dict, second: dict) -> float:
+    """An invariant from a direct A/B measurement of its two workloads: ``pair`` is
+    gan_bench.bench.interleaved.measure of the first against the second's calls as the reference
+    (the ratio: first's units in the time of one of second's calls); ``first`` and ``second`` are
+    the workloads' own figures, for their units and FLOPs per call."""
+    if name == "speedup_vs_straightforward":  # samples/s against samples/s
+        return pair["ratio"] / second["units_per_call"]
+    # FLOP/s against FLOP/s
+    return pair["ratio"] / first["units_per_call"] * first["flops_per_call"] / second["flops_per_call"]
 
 
-def flops_per_reference_call(figures: dict) -> float:
-    """FLOPs done in the time of one reference call: FLOP/s measured against the reference, so
-    two workloads timed minutes apart on a machine whose speed moved still compare."""
-    return figures["ratio"] / figures["units_per_call"] * figures["flops_per_call"]
+def check_invariants(values: dict[str, float], details: dict[str, str],
+                     minimums: dict[str, float]) -> list[dict]:
+    return [{"invariant": name, "value": value, "minimum": minimums[name], "detail": details.get(name, ""),
+             "verdict": "ok" if value >= minimums[name] else "FAILED"}
+            for name, value in values.items() if minimums.get(name) is not None]
 
 
-def check_invariants(current: dict[str, dict], minimums: dict[str, float]) -> list[dict]:
-    rows = []
-    for name, value in invariant_values(current).items():
-        minimum = minimums.get(name)
-        if minimum is None:
-            continue
-        detail = ""
-        if name == "fraction_of_matmul_peak":
-            detail = (f"{current[GAN_STEP]['flops_per_s'] / 1e9:.1f} GFLOP/s achieved, "
-                      f"{current[MATMUL_PEAK]['flops_per_s'] / 1e9:.1f} peak (absolute, not gated)")
-        rows.append({"invariant": name, "value": value, "minimum": minimum, "detail": detail,
-                     "verdict": "ok" if value >= minimum else "FAILED"})
-    return rows
-
-
-def workloads_to_remeasure(speed_rows: list[dict], invariant_rows: list[dict]) -> list[str]:
+def workloads_to_remeasure(speed_rows: list[dict]) -> list[str]:
     """The workloads behind a failed verdict, measured once more before the final verdict."""
-    names = [row["workload"] for row in speed_rows if row["verdict"] == "REGRESSION"]
-    for row in invariant_rows:
-        if row["verdict"] != "ok":
-            names += [n for n in INVARIANT_WORKLOADS[row["invariant"]] if n not in names]
-    return names
+    return [row["workload"] for row in speed_rows if row["verdict"] == "REGRESSION"]

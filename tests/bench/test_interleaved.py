@@ -8,13 +8,13 @@ CPU = torch.device("cpu")
 
 
 def matmuls(repeats: int) -> Prepared:
-    a = torch.randn(128, 128, generator=torch.Generator().manual_seed(0))
+    a = torch.randn(256, 256, generator=torch.Generator().manual_seed(0))
 
     def run():
         for _ in range(repeats):
             torch.mm(a, a)
 
-    return Prepared(run, 10, "samples", flops_per_call=repeats * 2.0 * 128**3)
+    return Prepared(run, 10, "samples", flops_per_call=repeats * 2.0 * 256**3)
 
 
 def test_twice_the_work_halves_the_ratio_and_the_rate():
