@@ -7,15 +7,29 @@ rename is atomic on POSIX filesystems, so readers see the old file or the new on
 import io
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import torch
 
+ORPHAN_AGE_S = 600.0  # no write of ours takes this long between mkstemp and rename
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, with the permissions a plain ``open`` would give it
+    (0666 less the umask; ``mkstemp`` alone leaves 0600). The temporary file is made by
+    ``mkstemp`` (O_EXCL: never an existing file or a symlink) and renamed over ``path``, which
+    replaces a symlink there rather than writing through it."""
     path = Path(path)
     handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as tmp:
             tmp.write(data)
             tmp.flush()
@@ -29,6 +43,22 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def remove_orphan_temporaries(folder: Path, older_than_s: float = ORPHAN_AGE_S) -> list[Path]:
+    """Delete the temporary files (``.NAME.*.tmp``) that a writer killed before its rename left
+    in ``folder`` and its subfolders; returns them. Only those untouched for ``older_than_s``:
+    a younger one may belong to a write still under way in another process."""
+    removed = []
+    now = time.time()
+    for path in Path(folder).rglob(".*.tmp"):
+        try:
+            if path.is_file() and not path.is_symlink() and now - path.stat().st_mtime > older_than_s:
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:  # its writer finished or another cleaner got there first
+            continue
+    return removed
 
 
 def atomic_torch_save(path: Path, obj) -> None:

@@ -20,6 +20,7 @@ A suite file looks like::
 """
 
 import dataclasses
+import re
 import tomllib
 import types
 import typing
@@ -211,11 +212,23 @@ def model_train(train: TrainConfig, model: ModelEntry, where: str = "") -> Train
     return _train_config(merged, f"{where} model {model.name!r} train".strip())
 
 
+# Model and dataset names become parts of file names (MODEL__DATASET__seedN.pt): a conservative
+# character set, so that no name can climb out of its results folder ("../x", "/tmp/x", "a/b").
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
 def _check_names(suite: Suite) -> None:
-    """Fail before any training when a suite names a model, dataset or metric that does not exist."""
+    """Fail before any training when a suite names a model, dataset or metric that does not exist,
+    or a model or dataset name that cannot be part of a file name."""
     from gan_bench import registry
 
     where = str(suite.path)
+    for kind, entries in (("models", suite.models), ("datasets", suite.datasets)):
+        for number, entry in enumerate(entries, 1):
+            if not NAME_PATTERN.fullmatch(entry.name):
+                raise GanBenchError(
+                    f"{where} [[{kind}]] #{number}: name {entry.name[:80]!r} must be 1-64 letters, "
+                    f"digits, '.', '_' or '-', starting with a letter or digit")
     try:
         for entry in suite.models:
             factory = registry.get_model(entry.model)

@@ -10,6 +10,7 @@ from gan_bench import registry
 from gan_bench.compilation import compile_networks
 from gan_bench.config import DatasetEntry, ModelEntry, Suite, TrainConfig, build_dataclass, model_train
 from gan_bench.only_filter import keep_matching
+from gan_bench.safe_paths import inside
 
 CHECKPOINTS_DIR = "checkpoints"
 
@@ -41,7 +42,7 @@ class Job:
                                self.dataset.options, self.dataset.name)
 
     def checkpoint_path(self, results_dir: Path) -> Path:
-        return Path(results_dir) / CHECKPOINTS_DIR / f"{self.run_id}.pt"
+        return inside(Path(results_dir) / CHECKPOINTS_DIR, f"{self.run_id}.pt")
 
     def build(self, device: torch.device):
         """(dataset, model): the run's dataset and a freshly initialised model on ``device``."""

@@ -7,6 +7,7 @@ float32 (N, 2).
 """
 
 import io
+import tokenize
 import zipfile
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import torch
 
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.errors import GanBenchError
+from gan_bench.safe_paths import inside
 
 SAMPLES_DIR = "samples"  # a run's samples, in its suite's results folder
 SAVED_IMAGES = 100  # images keep only a grid's worth, as uint8: the evaluation set is megabytes
@@ -23,26 +25,59 @@ ACCEPTED_SHAPES = "N x 2, N x 784, N x 28 x 28, N x 1 x 28 x 28 or N x 3 x 28 x 
 
 def run_samples_path(results_dir: Path, run_id: str) -> Path:
     """Where a run's saved samples live in its suite's results folder."""
-    return Path(results_dir) / SAMPLES_DIR / f"{run_id}.npy"
+    return inside(Path(results_dir) / SAMPLES_DIR, f"{run_id}.npy")
+
+
+HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def _check_claimed_size(stream, stored_bytes: int) -> None:
+    """Refuse an array whose ``.npy`` header (read from ``stream``) claims more data than the
+    ``stored_bytes`` that follow the start of the header: checked before anything is allocated, so
+    a 100-byte file claiming 10^12 rows is an error, not an attempt at a terabyte."""
+    start = stream.tell()
+    version = np.lib.format.read_magic(stream)
+    if version not in HEADER_READERS:
+        raise ValueError(f".npy format version {version} is not supported")
+    shape, _, dtype = HEADER_READERS[version](stream)
+    if dtype.hasobject:
+        raise ValueError("it holds Python objects, which are never unpickled")
+    claimed = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if claimed > stored_bytes - (stream.tell() - start):
+        raise ValueError(f"its header claims {shape} {dtype} ({claimed} bytes), more than the file holds")
+
+
+def _read_checked(path: Path) -> np.ndarray:
+    if path.suffix == ".npy":
+        with open(path, "rb") as stream:
+            _check_claimed_size(stream, path.stat().st_size)
+        return np.load(path, allow_pickle=False)
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if n.endswith(".npy")]
+        if not names:
+            raise ValueError("the .npz file holds no arrays")
+        name = "samples.npy" if "samples.npy" in names else names[0]
+        with archive.open(name) as stream:
+            _check_claimed_size(io.BytesIO(stream.read(1 << 16)), archive.getinfo(name).file_size)
+    with np.load(path, allow_pickle=False) as loaded:
+        return loaded[name.removesuffix(".npy")]
 
 
 def read_array(path: Path) -> np.ndarray:
+    """The samples array of a ``.npy`` or ``.npz`` file; anything else it may hold (no file, an
+    empty or truncated one, object arrays, a header claiming more than the file holds) is a
+    one-line error naming the file."""
     path = Path(path)
     if path.suffix not in (".npy", ".npz"):
         raise GanBenchError(f"{path}: samples must be a .npy or .npz file")
     try:
-        loaded = np.load(path, allow_pickle=False)
+        return _read_checked(path)
     except FileNotFoundError:
         raise GanBenchError(f"{path}: no such file") from None
-    except (OSError, ValueError, zipfile.BadZipFile) as error:
-        raise GanBenchError(f"{path}: cannot read samples: {error}") from None
-    if isinstance(loaded, np.lib.npyio.NpzFile):
-        with loaded:
-            if not loaded.files:
-                raise GanBenchError(f"{path}: the .npz file holds no arrays")
-            key = "samples" if "samples" in loaded.files else loaded.files[0]
-            return loaded[key]
-    return loaded
+    except (OSError, ValueError, EOFError, SyntaxError, TypeError, KeyError, OverflowError,
+            tokenize.TokenError, zipfile.BadZipFile, zipfile.LargeZipFile) as error:
+        # the last six from numpy's parsing of a malformed header (ast and tokenize underneath)
+        raise GanBenchError(f"{path}: cannot read samples: {error or type(error).__name__}") from None
 
 
 def to_tensor(array: np.ndarray, where: str) -> torch.Tensor:

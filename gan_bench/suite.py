@@ -19,6 +19,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
+from gan_bench.atomic_files import remove_orphan_temporaries
 from gan_bench.config import Suite
 from gan_bench.errors import GanBenchError
 from gan_bench.evaluations import SCORED_STATUSES, evaluate_runs, score
@@ -138,6 +139,8 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
     """
     results_dir = Path(results_root) / suite.name
     ensure_writable(results_dir)
+    for orphan in remove_orphan_temporaries(results_dir):
+        log(f"removed {orphan}, left by an interrupted write")
     done = {r["run_id"]: r for r in read_records(results_dir)}
     all_jobs = expand_jobs(suite, seeds, only, compile)
     pending = []

@@ -1,4 +1,8 @@
+import json
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gan_bench.config import SUITES_DIR, load_suite
 from gan_bench.errors import GanBenchError
@@ -131,3 +135,37 @@ def test_published_rows_are_read_and_checked(tmp_path):
                 'source = "y"\nmetrics = { kl = "low" }\n')
     with pytest.raises(GanBenchError, match="metrics must be numbers"):
         load_suite(str(bad))
+
+
+@pytest.mark.parametrize("name", ["/tmp/x", "../../escape", "a/b", ".hidden", "nul\x00byte", "x" * 300, ""])
+def test_a_model_name_that_is_not_a_safe_file_name_is_refused_at_load(tmp_path, name):
+    """Model names become parts of checkpoint and sample paths; before this check a suite could
+    write outside its results folder with a name such as '../../escape'."""
+    text = TINY_SUITE.replace('name = "gan"', f"name = {json.dumps(name)}")  # JSON strings are TOML
+    path = write(tmp_path, text)
+    with pytest.raises(GanBenchError, match=r"\[\[models\]\] #1: name .* must be 1-64 letters") as caught:
+        load_suite(str(path))
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=300))
+def test_fuzzed_suite_files_load_or_give_a_one_line_error(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("fuzz") / "suite.toml"
+    path.write_text(text)
+    try:
+        load_suite(str(path))
+    except GanBenchError as error:
+        assert "\n" not in str(error).strip()
+
+
+@settings(max_examples=100, deadline=None)
+@given(position=st.integers(0, len(TINY_SUITE) - 1), insert=st.text(max_size=12))
+def test_mutated_suites_load_or_give_a_one_line_error(tmp_path_factory, position, insert):
+    """Edits of a valid suite reach past the TOML parser into the checks of names and options."""
+    path = tmp_path_factory.mktemp("fuzz") / "suite.toml"
+    path.write_text(TINY_SUITE[:position] + insert + TINY_SUITE[position + len(insert):])
+    try:
+        load_suite(str(path))
+    except GanBenchError as error:
+        assert "\n" not in str(error).strip()

@@ -1,7 +1,13 @@
-import numpy as np
-import torch
+import io
 
-from gan_bench.samples_io import SAMPLES_DIR, load_samples, save_samples
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gan_bench.errors import GanBenchError
+from gan_bench.samples_io import SAMPLES_DIR, load_samples, read_array, save_samples
 
 
 def test_image_samples_are_kept_as_uint8_and_read_back(tmp_path):
@@ -29,3 +35,62 @@ def test_flat_and_square_images_become_channel_images(tmp_path):
     for name in ("flat.npy", "square.npy"):
         assert torch.equal(load_samples(tmp_path / name, (1, 28, 28)),
                            torch.from_numpy(flat).reshape(5, 1, 28, 28))
+
+
+def npy_header_claiming(rows: int) -> bytes:
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": "<f4", "fortran_order": False, "shape": (rows, 2)})
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, content", [
+    ("empty.npy", b""),
+    ("truncated.npy", npy_header_claiming(10) + b"\x00" * 8),
+    ("huge.npy", npy_header_claiming(10**12)),
+    ("garbage.npz", b"PK\x03\x04 not a zip"),
+], ids=["0-byte", "truncated", "claims-10^12-rows", "garbage-npz"])
+def test_broken_samples_files_are_one_line_errors(tmp_path, name, content):
+    """Before, a 0-byte .npy raised EOFError and a header claiming 10^12 rows tried to allocate."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(GanBenchError, match=f"{name}: cannot read samples"):
+        read_array(path)
+
+
+def test_an_npz_holding_an_object_array_is_refused_without_unpickling(tmp_path):
+    path = tmp_path / "objects.npz"
+    np.savez(path, samples=np.array([{"a": 1}, None], dtype=object))
+    with pytest.raises(GanBenchError, match="objects.npz: cannot read samples: it holds Python objects"):
+        read_array(path)
+
+
+def test_an_npz_reads_its_samples_array(tmp_path):
+    path = tmp_path / "ok.npz"
+    np.savez(path, other=np.zeros(3), samples=np.ones((4, 2), dtype=np.float32))
+    assert read_array(path).shape == (4, 2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(content=st.binary(max_size=400), suffix=st.sampled_from([".npy", ".npz"]))
+def test_fuzzed_samples_files_give_an_array_or_one_line_error(tmp_path_factory, content, suffix):
+    path = tmp_path_factory.mktemp("fuzz") / f"s{suffix}"
+    path.write_bytes(content)
+    try:
+        read_array(path)
+    except GanBenchError as error:
+        assert "\n" not in str(error)
+
+
+@settings(max_examples=200, deadline=None)
+@given(header=st.binary(min_size=1, max_size=60))
+def test_fuzzed_npy_headers_give_an_array_or_one_line_error(tmp_path_factory, header):
+    """Mutations of a valid file's header, where the size check and numpy's parser meet."""
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros((3, 2), dtype=np.float32))
+    valid = buffer.getvalue()
+    path = tmp_path_factory.mktemp("fuzz") / "s.npy"
+    path.write_bytes(valid[:10] + header + valid[10 + len(header):])
+    try:
+        read_array(path)
+    except GanBenchError as error:
+        assert "\n" not in str(error)
