@@ -233,11 +233,15 @@ def _check_names(suite: Suite) -> None:
         for entry in suite.models:
             factory = registry.get_model(entry.model)
             build_dataclass(factory.Options, entry.options, f"model {entry.name!r} options")
+        metrics = suite.meta.metrics + suite.meta.curve_metrics + suite.meta.evaluation_metrics
+        for metric in metrics:
+            registry.get_metric(metric)
         for entry in suite.datasets:
             factory = registry.get_dataset(entry.name)
-            build_dataclass(factory.Options, entry.options, f"dataset {entry.name!r} options")
-        for metric in suite.meta.metrics + suite.meta.curve_metrics + suite.meta.evaluation_metrics:
-            registry.get_metric(metric)
+            options = build_dataclass(factory.Options, entry.options, f"dataset {entry.name!r} options")
+            dataset = factory(options)
+            for metric in metrics:  # datasets load their data lazily: this reads no files
+                registry.require_metric_support(metric, dataset)
     except GanBenchError as error:
         raise GanBenchError(f"{where}: {error}") from None
     both = sorted(set(suite.meta.metrics) & set(suite.meta.evaluation_metrics))

@@ -12,6 +12,8 @@ from gan_bench.errors import GanBenchError
 MODELS: dict[str, Callable[..., Any]] = {}
 DATASETS: dict[str, Callable[..., Any]] = {}
 METRICS: dict[str, Callable[..., Any]] = {}
+# metric name -> which datasets it can score (absent: any); checked when a suite loads
+METRIC_SUPPORTS: dict[str, Callable[[Any], bool]] = {}
 
 
 def _register(table: dict[str, Callable[..., Any]], kind: str, name: str, factory: Callable[..., Any]):
@@ -32,8 +34,21 @@ def register_dataset(name: str, factory: Callable[..., Any]) -> None:
     _register(DATASETS, "dataset", name, factory)
 
 
-def register_metric(name: str, function: Callable[..., Any]) -> None:
+def register_metric(name: str, function: Callable[..., Any],
+                    supports: Callable[[Any], bool] | None = None) -> None:
+    """``function(dataset, samples) -> dict``; ``supports(dataset)`` says whether it can score a
+    dataset, so that a suite pairing them fails when it loads, not after training."""
     _register(METRICS, "metric", name, function)
+    if supports is not None:
+        METRIC_SUPPORTS[name] = supports
+
+
+def require_metric_support(name: str, dataset) -> None:
+    """One-line error unless metric ``name`` can score ``dataset``."""
+    supports = METRIC_SUPPORTS.get(name)
+    if supports is not None and not supports(dataset):
+        name_of_dataset = getattr(dataset, "name", dataset)
+        raise GanBenchError(f"metric {name!r} is not available for dataset {name_of_dataset!r}")
 
 
 def get(table: dict[str, Callable[..., Any]], kind: str, name: str) -> Callable[..., Any]:

@@ -169,3 +169,15 @@ def test_mutated_suites_load_or_give_a_one_line_error(tmp_path_factory, position
         load_suite(str(path))
     except GanBenchError as error:
         assert "\n" not in str(error).strip()
+
+
+@pytest.mark.parametrize("key", ["metrics", "curve_metrics", "evaluation_metrics"])
+def test_a_metric_that_cannot_score_a_dataset_is_refused_at_load(tmp_path, key):
+    """Before, metrics = ["fid"] on ring8 trained every run, then failed, and every rerun trained
+    again."""
+    added = 'metrics = ["modes", "fid"]' if key == "metrics" else f'metrics = ["modes"]\n{key} = ["fid"]'
+    text = TINY_SUITE.replace('metrics = ["modes"]', added)
+    path = write(tmp_path, text)
+    with pytest.raises(GanBenchError, match=r"metric 'fid' is not available for dataset 'ring8'") as caught:
+        load_suite(str(path))
+    assert str(path) in str(caught.value)

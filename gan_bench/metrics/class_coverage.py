@@ -8,8 +8,7 @@ set's p (0 for a generator whose class mix matches the data).
 import torch
 
 from gan_bench.classifier import load_classifier
-from gan_bench.errors import GanBenchError
-from gan_bench.registry import register_metric
+from gan_bench.registry import register_metric, require_metric_support
 
 N_CLASSES = 10
 
@@ -33,9 +32,9 @@ def class_coverage(labels: torch.Tensor, reference_labels: torch.Tensor) -> dict
 
 def class_coverage_metric(dataset, samples: torch.Tensor) -> dict[str, float]:
     """Registered as ``classes``: coverage of the ten digits against the test-set frequencies."""
-    if getattr(dataset, "name", None) != "mnist":
-        raise GanBenchError(f"metric 'classes' is not available for dataset {dataset.name!r}")
+    require_metric_support("classes", dataset)
     return class_coverage(predicted_classes(samples), dataset.test_labels())
 
 
-register_metric("classes", class_coverage_metric)
+register_metric("classes", class_coverage_metric,
+                supports=lambda dataset: getattr(dataset, "name", None) == "mnist")

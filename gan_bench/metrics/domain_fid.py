@@ -33,7 +33,7 @@ from gan_bench.metrics.fid import (
     mnist_real_images,
     real_cache_name,
 )
-from gan_bench.registry import register_metric
+from gan_bench.registry import register_metric, require_metric_support
 
 FEATURE_EXTRACTOR = "gan-bench-mnist-classifier"
 FEATURE_LAYER = "penultimate"
@@ -101,8 +101,7 @@ def domain_frechet_distance(samples: torch.Tensor, real: torch.Tensor, real_name
 def domain_fid_for_dataset(dataset, samples: torch.Tensor, real_count: int = MNIST_REAL_COUNT,
                            device: torch.device | str = "cpu") -> float:
     """:func:`domain_frechet_distance` against the first ``real_count`` MNIST test images."""
-    if getattr(dataset, "name", None) != "mnist":  # the classifier knows MNIST digits only
-        raise GanBenchError(f"metric 'domain_fid' is not available for dataset {dataset.name!r}")
+    require_metric_support("domain_fid", dataset)
     real = mnist_real_images(dataset, real_count, "domain_fid")
     return domain_frechet_distance(samples, real, domain_cache_name(real_count), device)
 
@@ -112,4 +111,5 @@ def domain_fid_metric(dataset, samples: torch.Tensor) -> dict[str, float]:
     return {KEY_DOMAIN_FID: domain_fid_for_dataset(dataset, samples, device=samples.device)}
 
 
-register_metric("domain_fid", domain_fid_metric)
+register_metric("domain_fid", domain_fid_metric,  # the classifier knows MNIST digits only
+                supports=lambda dataset: getattr(dataset, "name", None) == "mnist")

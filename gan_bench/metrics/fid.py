@@ -157,10 +157,14 @@ def fid_kid_prc(samples: torch.Tensor, real: torch.Tensor, real_name: str,
     return result | {"n_samples": samples.shape[0], "n_real": real.shape[0]}
 
 
+def has_mnist_test_images(dataset) -> bool:
+    return hasattr(dataset, "parzen_test") and tuple(dataset.shape) == (1, 28, 28)
+
+
 def mnist_real_images(dataset, real_count: int, metric: str) -> torch.Tensor:
     """The first ``real_count`` MNIST test images, float (N, 1, 28, 28); ``metric`` names the caller
     in the error for a dataset without them."""
-    if not hasattr(dataset, "parzen_test") or tuple(dataset.shape) != (1, 28, 28):
+    if not has_mnist_test_images(dataset):
         raise GanBenchError(f"metric {metric!r} is not available for dataset {dataset.name!r}")
     if not 1 <= real_count <= MNIST_REAL_COUNT:
         raise GanBenchError(f"the real image count must lie in 1..{MNIST_REAL_COUNT}, got {real_count}")
@@ -185,4 +189,4 @@ def fid_metric(dataset, samples: torch.Tensor) -> dict[str, float]:
             "fid_recall": result[KEY_RECALL]}
 
 
-register_metric("fid", fid_metric)
+register_metric("fid", fid_metric, supports=has_mnist_test_images)

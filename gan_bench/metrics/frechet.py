@@ -13,8 +13,7 @@ from torch_fidelity.metric_fid import (
     fid_statistics_to_metric,
 )
 
-from gan_bench.errors import GanBenchError
-from gan_bench.registry import register_metric
+from gan_bench.registry import register_metric, require_metric_support
 
 KEY_FRECHET_DATA = "frechet_data"
 HELD_OUT_POINTS = 10_000
@@ -29,10 +28,9 @@ def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> floa
 
 def frechet_data_metric(dataset, samples: torch.Tensor) -> dict[str, float]:
     """Registered as ``frechet_data``: data-space Frechet distance for datasets with ``held_out``."""
-    if not hasattr(dataset, "held_out"):
-        raise GanBenchError(f"metric 'frechet_data' is not available for dataset {dataset.name!r}")
+    require_metric_support("frechet_data", dataset)
     real = dataset.held_out(HELD_OUT_POINTS, seed=HELD_OUT_SEED)
     return {KEY_FRECHET_DATA: frechet_distance(samples.reshape(samples.shape[0], -1), real)}
 
 
-register_metric("frechet_data", frechet_data_metric)
+register_metric("frechet_data", frechet_data_metric, supports=lambda dataset: hasattr(dataset, "held_out"))

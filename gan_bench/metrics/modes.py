@@ -6,8 +6,7 @@ distance is below ``threshold_std`` (3) standard deviations.
 
 import torch
 
-from gan_bench.errors import GanBenchError
-from gan_bench.registry import register_metric
+from gan_bench.registry import register_metric, require_metric_support
 
 KEY_MODES_CAPTURED = "modes_captured"
 KEY_HIGH_QUALITY_PCT = "high_quality_pct"
@@ -46,9 +45,8 @@ def mode_coverage(samples: torch.Tensor, means: torch.Tensor, std: float,
 
 def modes_metric(dataset, samples: torch.Tensor) -> dict[str, float]:
     """Registered as ``modes``: mode coverage for any dataset that exposes ``means`` and ``std``."""
-    if not hasattr(dataset, "means"):
-        raise GanBenchError(f"metric 'modes' is not available for dataset {dataset.name!r}")
+    require_metric_support("modes", dataset)
     return mode_coverage(samples, dataset.means, dataset.std)
 
 
-register_metric("modes", modes_metric)
+register_metric("modes", modes_metric, supports=lambda dataset: hasattr(dataset, "means"))

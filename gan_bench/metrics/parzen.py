@@ -150,12 +150,21 @@ def parzen_evaluate(samples: torch.Tensor, validation: torch.Tensor, test: torch
     }
 
 
+def has_held_out_draws(dataset) -> bool:
+    return hasattr(dataset, "held_out") and hasattr(dataset, "std")
+
+
+def has_parzen_points(dataset) -> bool:
+    """Whether :func:`protocol_points` knows ``dataset``: its own split, or held-out draws."""
+    return hasattr(dataset, "parzen_validation") or has_held_out_draws(dataset)
+
+
 def protocol_points(dataset) -> tuple[torch.Tensor, torch.Tensor, tuple[float, ...]]:
     """Validation points, test points (n, d) and sigma grid for ``dataset``: its own split and the
     paper's grid when it has one (MNIST), else held-out draws and a grid scaled to its std."""
     if hasattr(dataset, "parzen_validation"):
         return dataset.parzen_validation(), dataset.parzen_test(), PAPER_SIGMAS
-    if hasattr(dataset, "held_out") and hasattr(dataset, "std"):
+    if has_held_out_draws(dataset):
         sigmas = tuple((dataset.std * np.logspace(*MIXTURE_SIGMA_DECADES, 10)).tolist())
         return (dataset.held_out(N_VALIDATION, MIXTURE_VALIDATION_SEED),
                 dataset.held_out(MIXTURE_N_TEST, MIXTURE_TEST_SEED), sigmas)
@@ -176,4 +185,4 @@ def parzen_metric(dataset, samples: torch.Tensor) -> dict[str, float]:
             "parzen_sigma": result[KEY_SIGMA]}
 
 
-register_metric("parzen", parzen_metric)
+register_metric("parzen", parzen_metric, supports=has_parzen_points)

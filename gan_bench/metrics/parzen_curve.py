@@ -8,7 +8,7 @@ test set, which stays for the final number.
 
 import torch
 
-from gan_bench.metrics.parzen import N_VALIDATION, protocol_points, select_sigma
+from gan_bench.metrics.parzen import N_VALIDATION, has_parzen_points, protocol_points, select_sigma
 from gan_bench.registry import register_metric
 
 
@@ -18,4 +18,4 @@ def parzen_validation_metric(dataset, samples: torch.Tensor) -> dict[str, float]
     return {"parzen_valid_ll_nats": float(mean_ll.max()), "parzen_valid_sigma": sigma}
 
 
-register_metric("parzen_valid", parzen_validation_metric)
+register_metric("parzen_valid", parzen_validation_metric, supports=has_parzen_points)

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from gan_bench.errors import GanBenchError
-from gan_bench.registry import register_metric
+from gan_bench.registry import register_metric, require_metric_support
 
 LAPLACIAN = torch.tensor([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
 DEFAULT_CUTOFF_CYCLES_PER_PIXEL = 0.25
@@ -58,10 +58,10 @@ def sharpness_ratios(samples: torch.Tensor, real: torch.Tensor) -> dict[str, flo
 
 def sharpness_metric(dataset, samples: torch.Tensor) -> dict[str, float]:
     """Registered as ``sharpness``: ratios to the dataset's test images (MNIST: all 10,000)."""
-    if not hasattr(dataset, "parzen_test") or len(dataset.shape) != 3:
-        raise GanBenchError(f"metric 'sharpness' is not available for dataset {dataset.name!r}")
+    require_metric_support("sharpness", dataset)
     real = dataset.parzen_test()[:REAL_IMAGES].reshape(-1, *dataset.shape)
     return sharpness_ratios(samples.cpu(), real)
 
 
-register_metric("sharpness", sharpness_metric)
+register_metric("sharpness", sharpness_metric,
+                supports=lambda dataset: hasattr(dataset, "parzen_test") and len(dataset.shape) == 3)

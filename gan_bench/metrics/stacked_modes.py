@@ -11,7 +11,7 @@ import torch
 
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.class_coverage import N_CLASSES, predicted_classes
-from gan_bench.registry import register_metric
+from gan_bench.registry import register_metric, require_metric_support
 
 SCORED_SAMPLES = 26_000  # samples to score per model, as in REFERENCES.md section 4
 N_MODES = N_CLASSES**3
@@ -49,10 +49,9 @@ def stacked_mode_coverage(modes: torch.Tensor) -> dict[str, float]:
 
 def stacked_modes_metric(dataset, samples: torch.Tensor) -> dict[str, float]:
     """Registered as ``stacked_modes``: coverage of the 1000 digit triples of Stacked MNIST."""
-    name = getattr(dataset, "name", None)
-    if name != "stacked-mnist":
-        raise GanBenchError(f"metric 'stacked_modes' is not available for dataset {name!r}")
+    require_metric_support("stacked_modes", dataset)
     return stacked_mode_coverage(predicted_modes(samples))
 
 
-register_metric("stacked_modes", stacked_modes_metric)
+register_metric("stacked_modes", stacked_modes_metric,
+                supports=lambda dataset: getattr(dataset, "name", None) == "stacked-mnist")
