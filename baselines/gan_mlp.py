@@ -21,7 +21,7 @@ from baselines.gan_losses import (
     generator_loss,
 )
 from baselines.maxout import Maxout
-from baselines.model import GenerativeModel
+from baselines.model import GenerativeModel, require_positive
 from gan_bench.registry import register_model
 
 
@@ -49,8 +49,9 @@ class GanMlp(GenerativeModel):
         beta2: float = 0.999
 
         def __post_init__(self):
-            if self.discriminator_steps < 1:
-                raise ValueError(f"discriminator_steps must be >= 1, got {self.discriminator_steps}")
+            require_positive(self, "discriminator_steps noise_dim generator_hidden generator_layers "
+                                   "discriminator_units discriminator_pieces discriminator_layers "
+                                   "learning_rate")
 
     def __init__(self, options: Options, dataset, device: torch.device):
         super().__init__()

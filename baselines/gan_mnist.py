@@ -25,7 +25,7 @@ from torch import nn
 
 from baselines.gan_losses import GeneratorLoss, discriminator_loss, game_diagnostics, generator_loss
 from baselines.maxout import Maxout
-from baselines.model import GenerativeModel
+from baselines.model import GenerativeModel, require_positive
 from gan_bench.registry import register_model
 
 MNIST_TRAIN_IMAGES = 50_000
@@ -53,6 +53,13 @@ class GanMnist(GenerativeModel):
         final_momentum: float = 0.7
         momentum_saturate_epoch: int = 250
         steps_per_epoch: int = MNIST_TRAIN_IMAGES // 100
+
+        def __post_init__(self):
+            require_positive(self, "noise_dim generator_hidden discriminator_units discriminator_pieces "
+                                   "input_keep_prob hidden_keep_prob learning_rate lr_decay_per_step "
+                                   "momentum_saturate_epoch steps_per_epoch")
+            if self.input_keep_prob > 1 or self.hidden_keep_prob > 1:
+                raise ValueError("input_keep_prob and hidden_keep_prob are probabilities: at most 1")
 
     def __init__(self, options: Options, dataset, device: torch.device):
         super().__init__()

@@ -13,6 +13,15 @@ import torch
 from torch import nn
 
 
+def require_positive(options, names: str) -> None:
+    """For a model's ``Options.__post_init__``: a ValueError (one line naming the option, where the
+    suite loader reports it) for the first of the space-separated ``names`` that is not above 0."""
+    for name in names.split():
+        value = getattr(options, name)
+        if not value > 0:
+            raise ValueError(f"{name} must be > 0, got {value!r}")
+
+
 class NullTimer:
     """Stands in for gan_bench.timing.PhaseTimer when a model is used outside the Trainer."""
 

@@ -15,6 +15,7 @@ from typing import Literal
 import torch
 from torch import nn
 
+from baselines.model import require_positive
 from baselines.vae_elbo import VaeElbo
 from gan_bench.registry import register_model
 
@@ -31,6 +32,9 @@ class VaeMlp(VaeElbo):
         hidden: int = 400
         learning_rate: float = 1e-3
         sample_mode: Literal["draw", "mean"] = "draw"
+
+        def __post_init__(self):
+            require_positive(self, "latent_dim hidden learning_rate")
 
     def __init__(self, options: Options, dataset, device: torch.device):
         super().__init__()

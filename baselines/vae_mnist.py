@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from baselines.model import require_positive
 from baselines.vae_elbo import VaeElbo
 from gan_bench.registry import register_model
 
@@ -29,6 +30,9 @@ class VaeMnist(VaeElbo):
         optimizer: Literal["adam", "adagrad"] = "adam"
         learning_rate: float = 1e-3
         sample_mode: Literal["mean", "bernoulli"] = "mean"
+
+        def __post_init__(self):
+            require_positive(self, "latent_dim hidden learning_rate")
 
     def __init__(self, options: Options, dataset, device: torch.device):
         super().__init__()

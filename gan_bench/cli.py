@@ -329,6 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # stdout closed early (`gan-bench status ... | head`): no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # for the flush at exit
         return 1
+    except OSError as error:  # the environment, not the input: a full disk, a read-only folder
+        where = f": {error.filename}" if error.filename else ""
+        print(f"gan-bench: error: {error.strerror or error}{where}", file=sys.stderr)
+        return 1
     return status or 0
 
 

@@ -195,11 +195,17 @@ def load_suite(name_or_path: str) -> Suite:
     return suite
 
 
+# Sample counts held in memory at once: a typo of 10^11 is an error, not an allocation attempt.
+MAX_SAMPLES = {"batch_size": 1_000_000, "eval_samples": 10_000_000, "curve_samples": 10_000_000}
+
+
 def _train_config(values: dict[str, Any], where: str) -> TrainConfig:
     train = build_dataclass(TrainConfig, values, where)
     for key, value in dataclasses.asdict(train).items():
         if value < 0 or (value == 0 and key not in ("warmup_steps", "curve_every_steps")):
             raise GanBenchError(f"{where}: {key} must be positive, got {value}")
+        if value > MAX_SAMPLES.get(key, value):
+            raise GanBenchError(f"{where}: {key} must be at most {MAX_SAMPLES[key]}, got {value}")
     if train.curve_every_steps % train.log_every_steps:
         raise GanBenchError(f"{where}: curve_every_steps ({train.curve_every_steps}) must be a "
                             f"multiple of log_every_steps ({train.log_every_steps})")

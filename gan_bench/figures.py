@@ -11,7 +11,7 @@ from torchvision.utils import make_grid, save_image
 from gan_bench import registry
 from gan_bench.evaluations import SCORED_STATUSES, runs_with_evaluations
 from gan_bench.learning_curve import CURVE_KEY, curve_points
-from gan_bench.samples_io import run_samples_path
+from gan_bench.samples_io import read_array, run_samples_path
 
 FIGURES_DIR = "figures"
 # shown under each model's samples in the comparison figure, when the runs have them
@@ -34,7 +34,7 @@ def _saved_samples(results_dir: Path, records: list[dict]) -> dict[tuple[str, st
     for key, record in _first_seed_runs(records).items():
         path = run_samples_path(results_dir, record["run_id"])
         if path.exists():
-            found[key] = np.load(path)
+            found[key] = read_array(path)  # a damaged file is a one-line error naming it
     return found
 
 

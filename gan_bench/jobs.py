@@ -9,10 +9,12 @@ import torch
 from gan_bench import registry
 from gan_bench.compilation import compile_networks
 from gan_bench.config import DatasetEntry, ModelEntry, Suite, TrainConfig, build_dataclass, model_train
+from gan_bench.errors import GanBenchError
 from gan_bench.only_filter import keep_matching
 from gan_bench.safe_paths import inside
 
 CHECKPOINTS_DIR = "checkpoints"
+MAX_SEEDS = 10_000  # per model: a suite expands to its runs before any trains
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,11 @@ def expand_jobs(suite: Suite, seeds: int | None = None, only: str | None = None,
     model's own seed count; ``only`` keeps the jobs whose run id matches that regular expression;
     ``compile`` (--compile) runs their networks through torch.compile."""
     def n_seeds(model: ModelEntry) -> int:
-        if seeds is not None:
-            return seeds
-        return suite.meta.seeds if model.seeds is None else model.seeds
+        count = seeds if seeds is not None else suite.meta.seeds if model.seeds is None else model.seeds
+        if not 1 <= count <= MAX_SEEDS:
+            raise GanBenchError(f"{suite.path}: model {model.name!r} would run {count} seeds; "
+                                f"the most a suite may run is {MAX_SEEDS}")
+        return count
 
     jobs = [Job(suite, m, d, s, compile) for d in suite.datasets for m in suite.models
             for s in range(n_seeds(m))]

@@ -1,3 +1,4 @@
+import errno
 import json
 import subprocess
 import sys
@@ -9,7 +10,8 @@ import torch
 from gan_bench.cli import build_parser, main
 from gan_bench.data.mixtures import Ring8
 
-SUBCOMMANDS = ["run", "evaluate", "status", "modes", "parzen", "fid", "leaderboard", "data", "data fetch"]
+SUBCOMMANDS = ["run", "evaluate", "status", "modes", "parzen", "fid", "leaderboard", "data", "data fetch",
+               "bench"]
 
 
 def test_help_for_the_command_and_every_subcommand(capsys):
@@ -96,3 +98,16 @@ def test_run_then_leaderboard(tmp_path, capsys, tiny_suite):
     out = capsys.readouterr().out
     assert "| gan" in out and "| vae" in out and "modes_captured" in out
     assert main(["leaderboard", "nothing", "--results", str(tmp_path)]) == 2
+
+
+def test_a_full_disk_during_a_record_write_is_one_line_and_exit_1(tiny_suite, tmp_path, capsys, monkeypatch):
+    """An environment fault (ENOSPC here; a read-only folder alike) is one line and exit status 1,
+    not a traceback; nothing half-written is left (the write is atomic)."""
+    def disk_full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr("gan_bench.records.atomic_write_bytes", disk_full)
+    assert main(["run", str(tiny_suite), "--results", str(tmp_path), "--only", "^vae__ring8__seed0$"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == f"gan-bench: error: No space left on device: {tmp_path / 'tiny' / 'runs.jsonl'}"
+    assert not (tmp_path / "tiny" / "runs.jsonl").exists()

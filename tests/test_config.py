@@ -181,3 +181,19 @@ def test_a_metric_that_cannot_score_a_dataset_is_refused_at_load(tmp_path, key):
     with pytest.raises(GanBenchError, match=r"metric 'fid' is not available for dataset 'ring8'") as caught:
         load_suite(str(path))
     assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (("generator_hidden = 16", "generator_hidden = -3"), "generator_hidden must be > 0, got -3"),
+    (("generator_hidden = 16", "generator_hidden = 0"), "generator_hidden must be > 0, got 0"),
+    (("options = { hidden = 16 }", "options = { hidden = 16, latent_dim = 0 }"), "latent_dim must be > 0"),
+    (("batch_size = 16", "batch_size = 100000000000"), "batch_size must be at most 1000000"),
+    (("eval_samples = 200", "eval_samples = 100000000000"), "eval_samples must be at most 10000000"),
+])
+def test_option_ranges_are_checked_at_load(tmp_path, edit, message):
+    """Before, a negative layer width failed inside torch and 10^11 eval samples tried to
+    allocate them, both after the suite had started."""
+    path = write(tmp_path, TINY_SUITE.replace(*edit))
+    with pytest.raises(GanBenchError, match=message) as caught:
+        load_suite(str(path))
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)

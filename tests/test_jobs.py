@@ -23,3 +23,10 @@ def test_only_selects_jobs_by_run_id(tiny_suite):
         expand_jobs(suite, only="nothing")
     with pytest.raises(GanBenchError, match="not a regular expression"):
         expand_jobs(suite, only="(")
+
+
+@pytest.mark.parametrize("seeds", [10**12, 10**20])
+def test_a_suite_may_not_expand_to_an_absurd_number_of_runs(seeds):
+    """Before, --seeds 10^12 built a list of 10^12 jobs before anything else happened."""
+    with pytest.raises(GanBenchError, match=f"would run {seeds} seeds; the most a suite may run is 10000"):
+        expand_jobs(load_suite("smoke"), seeds=seeds)

@@ -15,6 +15,7 @@ import io
 import pickle
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,7 +142,7 @@ def read_cache(path: Path) -> dict[str, np.ndarray]:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
         _check_content(arrays)
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         raise GanBenchError(f"MNIST cache file {path} is unreadable ({one_line(error)}); "
                             f"{advice}") from None
     except _SourceFailed as failure:

@@ -223,3 +223,15 @@ def test_real_mnist_has_the_papers_split():
     assert arrays["test_labels"][:5].tolist() == [7, 2, 1, 0, 4]
     assert arrays["train_images"].max() == 255
     assert float(mnist.Mnist().mean_train_pixel.mean()) == pytest.approx(0.1310, abs=1e-4)
+
+
+def test_a_corrupted_compressed_cache_is_a_clear_error(offline):
+    """Bytes changed inside the compressed stream: zlib fails before the zip's CRC check, and
+    zlib.error was a traceback."""
+    path = mnist.fetch_mnist()
+    data = bytearray(path.read_bytes())
+    for offset in range(200, 4200, 7):
+        data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(GanBenchError, match=f"MNIST cache file {path} is unreadable .*; delete {path}"):
+        mnist.load_mnist()
