@@ -176,7 +176,8 @@ def cmd_leaderboard(args) -> None:
         raise GanBenchError(f"no runs recorded under {args.results}"
                             + (f" for suite {args.suite!r}" if args.suite else ""))
     for folder in folders:
-        write_leaderboard(folder, _published_rows(folder.name))
+        if write_leaderboard(folder, _published_rows(folder.name)).empty:  # an empty runs.jsonl
+            raise GanBenchError(f"no runs recorded in {folder / 'runs.jsonl'}")
         write_figures(folder)
         print((folder / "leaderboard.md").read_text())
 

@@ -111,3 +111,11 @@ def test_a_full_disk_during_a_record_write_is_one_line_and_exit_1(tiny_suite, tm
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == f"gan-bench: error: No space left on device: {tmp_path / 'tiny' / 'runs.jsonl'}"
     assert not (tmp_path / "tiny" / "runs.jsonl").exists()
+
+
+def test_leaderboard_of_an_empty_runs_file_is_a_one_line_error(tmp_path, capsys):
+    (tmp_path / "tiny").mkdir()
+    (tmp_path / "tiny" / "runs.jsonl").write_text("")
+    assert main(["leaderboard", "tiny", "--results", str(tmp_path)]) == 2
+    runs = tmp_path / "tiny" / "runs.jsonl"
+    assert capsys.readouterr().err == f"gan-bench: error: no runs recorded in {runs}\n"
