@@ -20,16 +20,14 @@ hardware) lists each one in ``invocations``: the steps it trained, the commit of
 hardware, so a record says which code and machine trained which part.
 """
 
-import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import torch
 from tqdm import tqdm
 
-from gan_bench.atomic_files import atomic_torch_save
+from gan_bench.checkpoint_file import read_checkpoint_file, write_checkpoint
 from gan_bench.config import TrainConfig
 from gan_bench.errors import GanBenchError
 from gan_bench.loss_watch import LossWatch
@@ -72,29 +70,11 @@ def config_differences(saved: dict, requested: dict, prefix: str = "") -> list[s
     return diffs
 
 
-# What a checkpoint written before RNG states were stored as tensors also holds: numpy's RNG key
-# array. These rebuild a plain ndarray and nothing else.
-OLDER_CHECKPOINT_GLOBALS = [np._core.multiarray._reconstruct, np.ndarray, np.dtype,
-                            type(np.dtype(np.uint32))]
-
-
 def _load_checkpoint(path: Path) -> dict:
-    """A checkpoint's state, on the CPU: the RNG states in it must be CPU byte tensors, and
-    loading the weights into a model copies them to the model's device (CUDA or not) anyway.
-
-    Read with ``weights_only=True``: torch's restricted unpickler admits tensors, numbers,
-    strings, and lists, tuples and dicts of them (plus numpy's key array in older checkpoints), so
-    a crafted file placed in a results folder cannot run code when any command reads it."""
-    try:
-        with torch.serialization.safe_globals(OLDER_CHECKPOINT_GLOBALS):
-            return torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise GanBenchError(f"refusing checkpoint {path}: it holds more than weights, numbers and "
-                            f"strings ({first_line}); delete it if you did not write it") from None
-    except (OSError, RuntimeError, EOFError, ValueError) as error:
-        # checkpoints are written atomically, so this is real corruption, not a torn write
-        raise GanBenchError(f"cannot read checkpoint {path}: {error}") from None
+    """A checkpoint's state, on the CPU (gan_bench.checkpoint_file: checksummed, and read without
+    unpickling code): the RNG states in it must be CPU byte tensors, and loading the weights into
+    a model copies them to the model's device (CUDA or not) anyway."""
+    return read_checkpoint_file(path)
 
 
 def read_checkpoint(path: Path, config: dict) -> dict:
@@ -172,7 +152,7 @@ class Trainer:
     def _save(self, status: str, diverged_at_step: int | None = None,
               stalled_at_step: int | None = None) -> None:
         self.invocations[-1]["to_step"] = self.step
-        atomic_torch_save(self.checkpoint_path, {
+        write_checkpoint(self.checkpoint_path, {
             "config": self.config, "step": self.step, "status": status,
             "diverged_at_step": diverged_at_step, "stalled_at_step": stalled_at_step,
             "model": self.model.checkpoint_state(),

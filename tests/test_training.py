@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from baselines.gan_mlp import GanMlp
+from gan_bench.checkpoint_file import read_checkpoint_file, write_checkpoint
 from gan_bench.config import TrainConfig
 from gan_bench.data.mixtures import Ring8
 from gan_bench.errors import GanBenchError
@@ -49,9 +50,9 @@ def test_resumed_run_equals_uninterrupted_run(tmp_path):
     interrupted = make_trainer(tmp_path / "part", train=short,
                                config={"train": dataclasses.asdict(TRAIN)})
     interrupted.fit()  # stands in for a run killed after its step-10 checkpoint
-    state = torch.load(tmp_path / "part" / "run.pt", weights_only=False)
+    state = read_checkpoint_file(tmp_path / "part" / "run.pt")
     state["status"] = "running"
-    torch.save(state, tmp_path / "part" / "run.pt")
+    write_checkpoint(tmp_path / "part" / "run.pt", state)
     resumed = make_trainer(tmp_path / "part")
     torch.manual_seed(123)  # resume must restore the RNG state, whatever it is now
     result = resumed.fit()
@@ -65,8 +66,8 @@ def test_a_run_resumed_by_other_code_lists_both_invocations(tmp_path, monkeypatc
     train = dataclasses.replace(TRAIN, steps=10)
     first = make_trainer(tmp_path, train=train, config={"train": dataclasses.asdict(TRAIN)})
     first.fit()  # stands in for a run killed after its step-10 checkpoint
-    state = torch.load(tmp_path / "run.pt", weights_only=False)
-    torch.save({**state, "status": "running"}, tmp_path / "run.pt")
+    state = read_checkpoint_file(tmp_path / "run.pt")
+    write_checkpoint(tmp_path / "run.pt", {**state, "status": "running"})
     monkeypatch.setattr("gan_bench.training.git_commit",
                         lambda: {"git_commit": "f" * 40, "git_dirty": True})
     result = make_trainer(tmp_path).fit()
@@ -103,7 +104,7 @@ def test_non_finite_loss_ends_the_run_as_diverged_at_its_first_bad_step(tmp_path
     assert result.status == "diverged" and result.diverged_at_step == 7
     assert result.steps_done == 7
     assert [entry["step"] for entry in result.history] == [5]
-    state = torch.load(tmp_path / "run.pt", weights_only=False)
+    state = read_checkpoint_file(tmp_path / "run.pt")
     assert (state["status"], state["step"], state["diverged_at_step"]) == ("diverged", 7, 7)
 
 
@@ -122,7 +123,7 @@ def test_a_game_the_discriminator_keeps_winning_ends_the_run_as_stalled(tmp_path
     assert result.status == "stalled" and result.stalled_at_step == 15
     assert result.steps_done == 15 and result.diverged_at_step is None
     assert [e["step"] for e in result.history] == [5, 10, 15]
-    state = torch.load(tmp_path / "run.pt", weights_only=False)
+    state = read_checkpoint_file(tmp_path / "run.pt")
     assert state["status"] == "stalled" and state["stalled_at_step"] == 15
     again = make_trainer(tmp_path).fit()  # a rerun finds the stalled checkpoint and stops there
     assert again.status == "stalled" and again.stalled_at_step == 15 and again.steps_done == 15
@@ -141,7 +142,7 @@ def test_extended_run_equals_a_run_given_the_larger_budget_from_the_start(tmp_pa
     result = extended.fit()
     assert result.status == "finished" and result.steps_done == 20
     code = git_commit()  # the source checkpoint names the code that wrote it
-    assert code["git_commit"] and torch.load(source, weights_only=False)["git_commit"] == code["git_commit"]
+    assert code["git_commit"] and read_checkpoint_file(source)["git_commit"] == code["git_commit"]
     assert result.extended_from == {"checkpoint": str(source), "step": 12, **code, "extended_from": None}
     assert result.history == uninterrupted.history
     for key, value in final_weights(uninterrupted).items():
@@ -177,9 +178,27 @@ def test_extension_refuses_a_different_run_or_a_smaller_budget(tmp_path, change,
 
 def test_extension_refuses_a_run_that_stalled(tmp_path):
     make_trainer(tmp_path / "short").fit()
-    state = torch.load(tmp_path / "short" / "run.pt", weights_only=False)
-    torch.save({**state, "status": "stalled"}, tmp_path / "short" / "run.pt")
+    state = read_checkpoint_file(tmp_path / "short" / "run.pt")
+    write_checkpoint(tmp_path / "short" / "run.pt", {**state, "status": "stalled"})
     extended = make_trainer(tmp_path / "long", train=dataclasses.replace(TRAIN, steps=40),
                             extend_from=tmp_path / "short" / "run.pt")
     with pytest.raises(GanBenchError, match="cannot extend the run in .*: it stalled"):
         extended.fit()
+
+
+def test_a_flipped_bit_in_a_checkpoint_is_found_on_load(tmp_path):
+    """Before, one flipped bit in the weights loaded without complaint and changed the metrics."""
+    make_trainer(tmp_path).fit()
+    path = tmp_path / "run.pt"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01  # inside the payload: the weights are most of it
+    path.write_bytes(bytes(data))
+    with pytest.raises(GanBenchError, match=rf"checkpoint {path} is corrupted \(payload sha256 .*; delete"):
+        make_trainer(tmp_path).fit()
+
+
+def test_a_checkpoint_written_before_checksums_still_resumes(tmp_path):
+    make_trainer(tmp_path).fit()
+    state = read_checkpoint_file(tmp_path / "run.pt")
+    torch.save(state, tmp_path / "run.pt")  # the format before: the state itself
+    assert make_trainer(tmp_path).fit().status == "finished"
