@@ -15,7 +15,6 @@ import torch
 
 class LossWatch:
     def __init__(self, device: torch.device):
-        self.device = device
         self._first_bad_on_device = torch.full((), -1, dtype=torch.long, device=device)
         self._first_bad_on_host: int | None = None  # from plain-float values, known at once
         self._latest: dict[str, torch.Tensor | float] = {}
@@ -36,9 +35,9 @@ class LossWatch:
     def first_bad_step(self) -> int | None:
         """The first observed step with a non-finite loss, or None (one host read)."""
         on_device = int(self._first_bad_on_device.item())
-        candidates = [s for s in (on_device if on_device >= 0 else None, self._first_bad_on_host)
-                      if s is not None]
-        return min(candidates) if candidates else None
+        candidates = ([on_device] if on_device >= 0 else []) + (
+            [] if self._first_bad_on_host is None else [self._first_bad_on_host])
+        return min(candidates, default=None)
 
     def read(self) -> dict[str, float]:
         """The last observed step's losses as floats (one host read per tensor)."""

@@ -47,20 +47,24 @@ def _check_claimed_size(stream, stored_bytes: int) -> None:
         raise ValueError(f"its header claims {shape} {dtype} ({claimed} bytes), more than the file holds")
 
 
+def _read_checked_array(stream, stored_bytes: int) -> np.ndarray:
+    """The array of a ``.npy`` stream, its header checked first (:func:`_check_claimed_size`)."""
+    _check_claimed_size(stream, stored_bytes)
+    stream.seek(0)
+    return np.lib.format.read_array(stream, allow_pickle=False)
+
+
 def _read_checked(path: Path) -> np.ndarray:
     if path.suffix == ".npy":
         with open(path, "rb") as stream:
-            _check_claimed_size(stream, path.stat().st_size)
-        return np.load(path, allow_pickle=False)
+            return _read_checked_array(stream, path.stat().st_size)
     with zipfile.ZipFile(path) as archive:
         names = [n for n in archive.namelist() if n.endswith(".npy")]
         if not names:
             raise ValueError("the .npz file holds no arrays")
         name = "samples.npy" if "samples.npy" in names else names[0]
         with archive.open(name) as stream:
-            _check_claimed_size(io.BytesIO(stream.read(1 << 16)), archive.getinfo(name).file_size)
-    with np.load(path, allow_pickle=False) as loaded:
-        return loaded[name.removesuffix(".npy")]
+            return _read_checked_array(stream, archive.getinfo(name).file_size)
 
 
 def read_array(path: Path) -> np.ndarray:

@@ -70,16 +70,9 @@ def config_differences(saved: dict, requested: dict, prefix: str = "") -> list[s
     return diffs
 
 
-def _load_checkpoint(path: Path) -> dict:
-    """A checkpoint's state, on the CPU (gan_bench.checkpoint_file: checksummed, and read without
-    unpickling code): the RNG states in it must be CPU byte tensors, and loading the weights into
-    a model copies them to the model's device (CUDA or not) anyway."""
-    return read_checkpoint_file(path)
-
-
 def read_checkpoint(path: Path, config: dict) -> dict:
     """A checkpoint's state, on the CPU, after checking that it was saved under ``config``."""
-    state = _load_checkpoint(path)
+    state = read_checkpoint_file(path)
     diffs = config_differences(state["config"], config)
     if diffs:
         raise ConfigDriftError(f"refusing to use checkpoint {path}: saved config differs "
@@ -99,7 +92,7 @@ def read_shorter_run(path: Path, config: dict) -> dict:
     """The state of a run to extend to ``config``'s budget: saved under the same config except
     for the suite and ``train.steps``, neither stalled nor diverged, and not past the budget.
     Its status becomes "running" and its history keeps only the entries the longer run logs."""
-    state = _load_checkpoint(path)
+    state = read_checkpoint_file(path)
     train = config["train"]
     diffs = extension_differences(state["config"], config)
     if diffs:

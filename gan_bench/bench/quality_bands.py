@@ -24,7 +24,7 @@ from gan_bench.suite import run_suite
 QUALITY_SUITE = "bench-quality"
 BAND_SIGMAS = 3.0
 MIN_BAND_SEEDS = 5
-SEED_SUFFIX = re.compile(r"__seed\d+$")
+SEED_SUFFIX = re.compile(r"__seed(\d+)$")
 
 
 def train_quality_runs(seeds: int, device: torch.device, jobs: int, log, only: str | None = None,
@@ -41,6 +41,11 @@ def train_quality_runs(seeds: int, device: torch.device, jobs: int, log, only: s
 def row_of(run_id: str) -> str:
     """MODEL__DATASET of a run id MODEL__DATASET__seedN."""
     return SEED_SUFFIX.sub("", run_id)
+
+
+def seed_of(run_id: str) -> int:
+    """N of a run id MODEL__DATASET__seedN."""
+    return int(SEED_SUFFIX.search(run_id).group(1))
 
 
 def _numeric(value) -> bool:

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.bench import quality_bands, speed_gate
-from gan_bench.bench.interleaved import measure
+from gan_bench.bench.interleaved import Prepared, measure
 from gan_bench.bench.reference_workload import ReferenceWorkload
 from gan_bench.bench.workloads import all_workloads
 from gan_bench.errors import GanBenchError
@@ -65,25 +65,25 @@ class BenchOptions:
                                 f"got {self.band_seeds}")
 
 
-def measure_all(workloads, options: BenchOptions, device: torch.device) -> dict[str, dict]:
+def measure_all(prepared: dict[str, Prepared], options: BenchOptions,
+                device: torch.device) -> dict[str, dict]:
+    """Each prepared workload timed against the reference workload, by name."""
     reference = ReferenceWorkload(device)
-    results = {}
-    for workload in tqdm(workloads, desc="bench", unit="workload", disable=None, leave=False):
-        prepared = workload.build(device)
-        results[workload.name] = measure(prepared, reference, device, options.rounds,
-                                         options.warmup_rounds, options.round_seconds)
-    return results
+    return {name: measure(workload, reference, device, options.rounds, options.warmup_rounds,
+                          options.round_seconds)
+            for name, workload in tqdm(prepared.items(), desc="bench", unit="workload", disable=None,
+                                       leave=False)}
 
 
-def measure_invariants(workloads: dict, current: dict[str, dict], options: BenchOptions,
+def measure_invariants(prepared: dict[str, Prepared], current: dict[str, dict], options: BenchOptions,
                        device: torch.device) -> tuple[dict[str, float], dict[str, str]]:
     """Each invariant whose two workloads were selected, from timing them against each other in
     interleaved rounds; (values, details)."""
     values, details = {}, {}
     for name, (first, second) in speed_gate.INVARIANT_WORKLOADS.items():
-        if first not in workloads or second not in workloads:
+        if first not in prepared or second not in prepared:
             continue
-        a, b = workloads[first].build(device), workloads[second].build(device)
+        a, b = prepared[first], prepared[second]
         pair = measure(a, b.run, device, options.rounds, options.warmup_rounds, options.round_seconds)
         values[name] = speed_gate.invariant_value(name, pair, current[first], current[second])
         if name == "fraction_of_matmul_peak":
@@ -127,9 +127,10 @@ def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
     if options.speed:
         workloads = keep_matching(all_workloads(options.compile), lambda w: w.name, options.only)
     torch.set_num_threads(options.threads)
-    current = measure_all(workloads, options, device)
-    by_name = {w.name: w for w in workloads}
-    invariants = measure_invariants(by_name, current, options, device)
+    # built once: the invariants and any re-measurement time the same prepared workloads
+    prepared = {workload.name: workload.build(device) for workload in workloads}
+    current = measure_all(prepared, options, device)
+    invariants = measure_invariants(prepared, current, options, device)
     quality_runs, bands = {}, None
     gate_seeds = baseline["quality"]["gate_seeds"] if baseline is not None else options.gate_seeds
     if options.quality:
@@ -138,10 +139,10 @@ def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
         if options.band_seeds is not None:
             bands = quality_bands.measure_bands(quality_runs)
         quality_runs = {run_id: run for run_id, run in quality_runs.items()
-                        if int(run_id.rsplit("seed", 1)[1]) < gate_seeds}
+                        if quality_bands.seed_of(run_id) < gate_seeds}
     failed = False
     if baseline is not None:
-        failed = _compare(current, invariants, quality_runs, baseline, options, device, by_name)
+        failed = _compare(current, invariants, quality_runs, baseline, options, device, prepared)
     elif current:
         _print_table(f"workloads ({device}, {options.threads} thread(s))", [
             {"workload": name, "units/s": r["units_per_s"], "unit": r["unit"], "ratio": r["ratio"]}
@@ -156,7 +157,7 @@ def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
     return 1 if failed else 0
 
 
-def _compare(current, invariants, quality_runs, baseline, options, device, workloads) -> bool:
+def _compare(current, invariants, quality_runs, baseline, options, device, prepared) -> bool:
     """Print the verdict tables; True when something failed (after one re-measurement)."""
     thresholds = {**baseline.get("thresholds", {}), **options.thresholds}
     threshold = baseline.get("threshold", options.threshold)
@@ -170,11 +171,11 @@ def _compare(current, invariants, quality_runs, baseline, options, device, workl
     again = speed_gate.workloads_to_remeasure(speed_rows)
     if again:
         print(f"measuring again before the verdict: {', '.join(again)}", file=sys.stderr)
-        current.update(measure_all([workloads[name] for name in again], options, device))
+        current.update(measure_all({name: prepared[name] for name in again}, options, device))
         speed_rows = speed_verdicts()
     if any(row["verdict"] != "ok" for row in invariant_rows):
         print("measuring the invariants again before the verdict", file=sys.stderr)
-        invariants = measure_invariants(workloads, current, options, device)
+        invariants = measure_invariants(prepared, current, options, device)
         invariant_rows = speed_gate.check_invariants(*invariants, minimums)
     for row in speed_rows:
         row["measured twice"] = row["workload"] in again

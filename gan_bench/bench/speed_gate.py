@@ -27,12 +27,12 @@ def compare_speed(current: dict[str, dict], baseline: dict[str, dict], threshold
     """One row per workload measured now: baseline and current ratio, change %, verdict."""
     rows = []
     for name, now in current.items():
+        limit = thresholds.get(name, threshold)
         row = {"workload": name, "units/s": now["units_per_s"], "unit": now["unit"],
                "baseline ratio": None, "current ratio": now["ratio"], "change %": None,
-               "threshold %": 100 * thresholds.get(name, threshold), "verdict": "new, not gated"}
+               "threshold %": 100 * limit, "verdict": "new, not gated"}
         if name in baseline:
             change = now["ratio"] / baseline[name]["ratio"] - 1
-            limit = thresholds.get(name, threshold)
             row.update({"baseline ratio": baseline[name]["ratio"], "change %": 100 * change,
                         "verdict": "REGRESSION" if change < -limit else "ok"})
         rows.append(row)

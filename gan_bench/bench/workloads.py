@@ -33,7 +33,7 @@ from gan_bench.config import load_suite
 from gan_bench.jobs import expand_jobs
 from gan_bench.provenance import PROJECT_ROOT
 
-STRAIGHTFORWARD_STEP = PROJECT_ROOT / "benchmarks" / "straightforward_gan_step.py"
+STRAIGHTFORWARD_STEP_FILE = PROJECT_ROOT / "benchmarks" / "straightforward_gan_step.py"
 MATMUL_SIZE = 1024
 
 
@@ -81,7 +81,7 @@ def training_step(suite_name: str, model_name: str, count_flops: bool = False,
 
 def load_straightforward_step():
     """The StraightforwardGanStep class of benchmarks/straightforward_gan_step.py."""
-    spec = importlib.util.spec_from_file_location("straightforward_gan_step", STRAIGHTFORWARD_STEP)
+    spec = importlib.util.spec_from_file_location("straightforward_gan_step", STRAIGHTFORWARD_STEP_FILE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.StraightforwardGanStep

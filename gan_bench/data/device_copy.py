@@ -11,6 +11,16 @@ import torch
 CPU = torch.device("cpu")
 
 
+def kept_on(tensor: torch.Tensor, device: torch.device, copies: dict) -> torch.Tensor:
+    """``tensor`` (on the CPU) itself for the CPU, else its copy on ``device``, made on first use
+    and kept in ``copies`` (a dataset's training images, indexed there batch after batch)."""
+    if device.type == "cpu":
+        return tensor
+    if device not in copies:
+        copies[device] = tensor.to(device)
+    return copies[device]
+
+
 def to_device_async(tensor: torch.Tensor, device: torch.device) -> torch.Tensor:
     """``tensor`` (on the CPU) on ``device``; the same tensor when ``device`` is the CPU."""
     if device.type == "cpu":

@@ -24,7 +24,7 @@ import torch
 
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.cache import CACHE_ENV, cache_dir, content_sha256
-from gan_bench.data.device_copy import CPU, to_device_async
+from gan_bench.data.device_copy import CPU, kept_on, to_device_async
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_dataset
 from gan_bench.seeding import stream_seed
@@ -216,16 +216,8 @@ class Mnist:
         epoch, index = divmod(step, n_images // batch_size)
         order = _epoch_order(seed, epoch, n_images)
         picked = order[index * batch_size:(index + 1) * batch_size]
-        images = self._train_images_on(device)
+        images = kept_on(self._images["train"], device, self._device_images)
         return _to_unit(images[to_device_async(picked, device)]).unsqueeze(1)
-
-    def _train_images_on(self, device: torch.device) -> torch.Tensor:
-        """The uint8 training images (50000, 28, 28) on ``device``, copied there once."""
-        if device.type == "cpu":
-            return self._images["train"]
-        if device not in self._device_images:
-            self._device_images[device] = self._images["train"].to(device)
-        return self._device_images[device]
 
     def train_images(self) -> torch.Tensor:
         """The 50,000 training images in stored order, float32 (50000, 1, 28, 28) in [0, 1]."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import torch
 
 from gan_bench.data import mnist
-from gan_bench.data.device_copy import CPU, to_device_async
+from gan_bench.data.device_copy import CPU, kept_on, to_device_async
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_dataset
 from gan_bench.seeding import stream_seed
@@ -59,15 +59,8 @@ class StackedMnist:
     def _stack(self, indices: torch.Tensor, device: torch.device = CPU) -> torch.Tensor:
         """The images (n, 3, 28, 28) in [0, 1] on ``device`` whose channels are the digits
         ``indices`` (n, 3, on the CPU); only the indices travel, the digits are kept there."""
-        return self._digits_on(device)[to_device_async(indices, device)].float().div(255)
-
-    def _digits_on(self, device: torch.device) -> torch.Tensor:
-        """The uint8 training digits (50000, 28, 28) on ``device``, copied there once."""
-        if device.type == "cpu":
-            return self._digits[0]
-        if device not in self._device_digits:
-            self._device_digits[device] = self._digits[0].to(device)
-        return self._device_digits[device]
+        digits = kept_on(self._digits[0], device, self._device_digits)
+        return digits[to_device_async(indices, device)].float().div(255)
 
     def train_batch(self, step: int, batch_size: int, seed: int,
                     device: torch.device = CPU) -> torch.Tensor:
