@@ -12,6 +12,7 @@ run code when any command reads it. Checkpoints written before the checksum are 
 import hashlib
 import io
 import pickle
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,9 @@ def write_checkpoint(path: Path, state: dict) -> None:
 
 def _restricted_load(source, path: Path):
     try:
-        with torch.serialization.safe_globals(OLDER_CHECKPOINT_GLOBALS):
+        with torch.serialization.safe_globals(OLDER_CHECKPOINT_GLOBALS), warnings.catch_warnings():
+            # a bare pickle (not torch's zip format) draws a warning before the refusal below
+            warnings.filterwarnings("ignore", message="Detected pickle protocol", category=UserWarning)
             return torch.load(source, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

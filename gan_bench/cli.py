@@ -318,9 +318,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gan_bench.stop_signals import Stopped
+
     args = build_parser().parse_args(argv)
     try:
         status = args.handler(args)
+    except Stopped as stop:
+        print(f"gan-bench: {stop}; checkpoints saved, nothing partial recorded; run the same "
+              f"command again to resume", file=sys.stderr)
+        return stop.exit_status
     except GanBenchError as error:
         print(f"gan-bench: error: {error}", file=sys.stderr)
         return 2

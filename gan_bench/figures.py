@@ -11,7 +11,7 @@ from torchvision.utils import make_grid, save_image
 from gan_bench import registry
 from gan_bench.evaluations import SCORED_STATUSES, runs_with_evaluations
 from gan_bench.learning_curve import CURVE_KEY, curve_points
-from gan_bench.samples_io import read_array, run_samples_path
+from gan_bench.samples_io import read_run_samples
 
 FIGURES_DIR = "figures"
 # shown under each model's samples in the comparison figure, when the runs have them
@@ -32,9 +32,9 @@ def _first_seed_runs(records: list[dict]) -> dict[tuple[str, str], dict]:
 def _saved_samples(results_dir: Path, records: list[dict]) -> dict[tuple[str, str], np.ndarray]:
     found = {}
     for key, record in _first_seed_runs(records).items():
-        path = run_samples_path(results_dir, record["run_id"])
-        if path.exists():
-            found[key] = read_array(path)  # a damaged file is a one-line error naming it
+        samples = read_run_samples(results_dir, record)  # a damaged file is a one-line error
+        if samples is not None:
+            found[key] = samples
     return found
 
 

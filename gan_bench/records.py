@@ -7,21 +7,27 @@ is not already recorded. A SIGKILL at any moment therefore leaves the old file o
 plus one complete line.
 """
 
-import errno
-import fcntl
 import json
 import math
-import os
-from contextlib import contextmanager
 from pathlib import Path
 
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.errors import GanBenchError
+from gan_bench.lock_files import exclusive_lock
 
 RUNS_FILE = "runs.jsonl"
+LOCK_FILE = ".runs.lock"  # held while a record file is rewritten
 EVALUATIONS_FILE = "evaluations.jsonl"
 RUN_KEY = ("run_id",)
 KEYS = {RUNS_FILE: RUN_KEY, EVALUATIONS_FILE: ("run_id", "metric")}
+# The fields every reader of a record file relies on, and their types; a dict nests its fields.
+# Each record's ``metrics`` maps names to numbers, or null, "inf", "-inf" (see jsonable).
+SCHEMAS = {
+    RUNS_FILE: {"run_id": str, "status": str, "steps": int, "metrics": dict, "timing": dict,
+                "config": {"model_name": str, "dataset": str, "seed": int, "model_options": dict,
+                           "train": dict}},
+    EVALUATIONS_FILE: {"run_id": str, "metric": str, "metrics": dict},
+}
 
 
 def jsonable(value):
@@ -56,6 +62,9 @@ def read_records(results_dir: Path, file_name: str = RUNS_FILE) -> list[dict]:
         if not isinstance(record, dict) or any(field not in record for field in key):
             raise GanBenchError(f"{path}:{number}: not a record (a JSON object with "
                                 f"{', '.join(key)}): {line[:80]}")
+        problem = schema_problem(record, SCHEMAS.get(file_name, {}))
+        if problem:
+            raise GanBenchError(f"{path}:{number}: not a complete record: {problem}")
         identity = json.dumps([record[field] for field in key])
         if identity in seen:
             raise GanBenchError(f"{path}: lines {seen[identity]} and {number} both record "
@@ -65,20 +74,28 @@ def read_records(results_dir: Path, file_name: str = RUNS_FILE) -> list[dict]:
     return records
 
 
-@contextmanager
-def _locked(results_dir: Path):
-    """An exclusive lock on ``.runs.lock``, opened without following a symlink (a lock path made a
-    link to another file would otherwise be opened, and truncated, in its place) or truncating."""
-    path = Path(results_dir) / ".runs.lock"
-    try:
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise GanBenchError(f"refusing lock file {path}: it is a symbolic link; remove it") from None
-        raise
-    with os.fdopen(descriptor, "r+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+def schema_problem(record: dict, schema: dict, prefix: str = "") -> str | None:
+    """What in ``record`` does not fit ``schema`` (SCHEMAS), or None."""
+    for field, kind in schema.items():
+        if field not in record:
+            return f"it lacks {prefix}{field}"
+        value = record[field]
+        expected = dict if isinstance(kind, dict) else kind
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            return f"{prefix}{field} is {json.dumps(value)[:40]}, not {expected.__name__}"
+        if isinstance(kind, dict):
+            problem = schema_problem(value, kind, f"{prefix}{field}.")
+            if problem:
+                return problem
+    for name, value in record.get("metrics", {}).items() if "metrics" in schema else ():
+        if not _is_metric_value(value):
+            return f"metric {name} is {json.dumps(value)[:40]}, not a number"
+    return None
+
+
+def _is_metric_value(value) -> bool:
+    return (value is None or value in ("inf", "-inf")
+            or (isinstance(value, (int, float)) and not isinstance(value, bool)))
 
 
 def append_record(results_dir: Path, record: dict, file_name: str = RUNS_FILE,
@@ -88,7 +105,7 @@ def append_record(results_dir: Path, record: dict, file_name: str = RUNS_FILE,
     path = Path(results_dir) / file_name
     line = json.dumps(jsonable(record), sort_keys=True, allow_nan=False)
     identity = [record[field] for field in key]
-    with _locked(results_dir):
+    with exclusive_lock(Path(results_dir) / LOCK_FILE):
         existing = path.read_bytes() if path.exists() else b""
         if any([r[field] for field in key] == identity for r in read_records(results_dir, file_name)):
             return False

@@ -6,6 +6,7 @@ mixtures) or, for images, N x 784, N x 28 x 28, N x 1 x 28 x 28 or N x 3 x 28 x 
 float32 (N, 2).
 """
 
+import hashlib
 import io
 import tokenize
 import zipfile
@@ -122,14 +123,34 @@ def load_samples(path: Path, expected_shape: tuple[int, ...]) -> torch.Tensor:
     return samples
 
 
-def save_samples(path: Path, samples: torch.Tensor) -> None:
+def save_samples(path: Path, samples: torch.Tensor) -> str:
     """Keep a run's samples beside its record, in the samples-file format gan-bench reads: all
-    of them for points (N, d), the first SAVED_IMAGES as uint8 for images (N, C, H, W)."""
+    of them for points (N, d), the first SAVED_IMAGES as uint8 for images (N, C, H, W). Returns
+    the file's SHA-256, which the run's record keeps (read_run_samples checks it)."""
     path.parent.mkdir(exist_ok=True)
     samples = samples.detach().cpu()
     if samples.dim() > 2:
         samples = (samples[:SAVED_IMAGES] * 255).round().to(torch.uint8)
-    atomic_write_bytes(path, _npy_bytes(samples.numpy()))
+    data = _npy_bytes(samples.numpy())
+    atomic_write_bytes(path, data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_run_samples(results_dir: Path, record: dict) -> np.ndarray | None:
+    """The samples a recorded run saved, or None if it saved none; a file whose SHA-256 differs
+    from the one in the record (records written before samples were checksummed have none) is a
+    one-line error naming it."""
+    path = run_samples_path(results_dir, record["run_id"])
+    if not path.exists():
+        return None
+    saved = record.get("samples_sha256")
+    if saved is not None:
+        found = hashlib.sha256(path.read_bytes()).hexdigest()
+        if found != saved:
+            raise GanBenchError(f"samples file {path} is corrupted (sha256 {found[:12]}..., recorded "
+                                f"{saved[:12]}...); restore it from a copy, or delete it and the "
+                                f"figures leave that run out")
+    return read_array(path)
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:

@@ -9,7 +9,6 @@ numbers show the failure.
 """
 
 import multiprocessing
-import os
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -26,19 +25,12 @@ from gan_bench.evaluations import SCORED_STATUSES, evaluate_runs, score
 from gan_bench.jobs import CHECKPOINTS_DIR, Job, expand_jobs
 from gan_bench.provenance import how_made
 from gan_bench.records import append_record, read_records
+from gan_bench.run_claims import RunTakenElsewhere, claim_run
 from gan_bench.samples_io import run_samples_path, save_samples
 from gan_bench.seeding import seed_everything
+from gan_bench.stop_signals import Stopped, handle_in_worker, raise_if_requested, requested, stop_on_signals
 from gan_bench.training import ConfigDriftError, Trainer, config_differences
-
-
-def ensure_writable(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-probe-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        raise GanBenchError(f"results folder {folder} is not writable: {error.strerror}") from None
+from gan_bench.writable_folder import require_writable_folder
 
 
 def learning_curve_hook(job: Job, dataset, device: torch.device):
@@ -76,6 +68,18 @@ def worker_device(device: torch.device, worker_index: int | None) -> torch.devic
 
 def run_job(job: Job, results_dir: Path, device: torch.device,
             extend_from_dir: Path | None = None) -> dict:
+    """Train, score and record ``job`` under its claim (gan_bench.run_claims); returns the record.
+    Raises Stopped at a stop signal (gan_bench.stop_signals) and RunTakenElsewhere when another
+    process has the run."""
+    raise_if_requested()
+    with claim_run(results_dir, job.run_id):
+        record = _train_and_score(job, results_dir, device, extend_from_dir)
+        append_record(results_dir, record)
+    return record
+
+
+def _train_and_score(job: Job, results_dir: Path, device: torch.device,
+                     extend_from_dir: Path | None) -> dict:
     device = worker_device(device, None if _progress_line is None else _progress_line - 1)
     if device.type == "cuda":
         torch.cuda.set_device(device)
@@ -89,10 +93,11 @@ def run_job(job: Job, results_dir: Path, device: torch.device,
                       extend_from=job.checkpoint_path(extend_from_dir) if extend_from_dir else None)
     result = trainer.fit()
     metrics: dict[str, float] = {}
+    samples_sha256 = None
     if result.status in SCORED_STATUSES:
         samples = job.eval_samples(model)
         metrics = score(dataset, samples, job.suite.meta.metrics)
-        save_samples(run_samples_path(results_dir, job.run_id), samples)
+        samples_sha256 = save_samples(run_samples_path(results_dir, job.run_id), samples)
     return {
         "run_id": job.run_id,
         "kind": "reference" if model.is_reference else "model",
@@ -104,6 +109,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device,
         "invocations": result.invocations,
         "train_seconds": result.train_seconds,
         "metrics": metrics,
+        "samples_sha256": samples_sha256,
         "curve_metrics": list(job.suite.meta.curve_metrics),  # drift-neutral: RNG is forked
         "timing": result.timing,
         "history": result.history,
@@ -115,13 +121,15 @@ def run_job(job: Job, results_dir: Path, device: torch.device,
 def _worker_init(threads: int, workers_started) -> None:
     """A worker process: bounded torch threads, its own progress-bar line (1, 2, ... in the order
     the workers start; ``workers_started`` is a shared counter; the line less one is the worker's
-    index, which picks its GPU, see worker_device), and it dies with its parent (no orphans left
-    training after the parent is killed)."""
+    index, which picks its GPU, see worker_device), a stop signal stops its run at the next step
+    (gan_bench.stop_signals), and it dies with its parent (no orphans left training after the
+    parent is killed)."""
     global _progress_line
     if sys.platform.startswith("linux"):
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    handle_in_worker()
     torch.set_num_threads(threads)
     with workers_started.get_lock():
         workers_started.value += 1
@@ -135,10 +143,11 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
     ``extend_from`` names the suite under ``results_root`` whose checkpoints the runs extend.
 
     With ``jobs > 1`` runs go to worker processes with ``torch.get_num_threads() // jobs`` threads
-    each (at least 1); records are appended by this process as runs finish.
+    each (at least 1). Each run is recorded as it finishes, by the process that trained it, under
+    its claim. A stop signal stops the suite at the runs' next steps (Stopped).
     """
     results_dir = Path(results_root) / suite.name
-    ensure_writable(results_dir)
+    require_writable_folder(results_dir, "results folder")
     for orphan in remove_orphan_temporaries(results_dir):
         log(f"removed {orphan}, left by an interrupted write")
     done = {r["run_id"]: r for r in read_records(results_dir)}
@@ -160,28 +169,65 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
     progress = tqdm(total=len(all_jobs), initial=len(all_jobs) - len(pending), desc=suite.name,
                     unit="run", disable=None)
 
-    def finish(record: dict) -> None:
-        append_record(results_dir, record)
-        progress.update(1)
-        log(f"{record['run_id']}: {record['status']} after {record['train_seconds']:.1f} s of "
-            f"training {_brief(record['metrics'])}")
-
-    with progress:
-        if jobs == 1:
-            for job in pending:
-                finish(run_job(job, results_dir, device, extend_from_dir))
-        else:
-            threads = max(1, torch.get_num_threads() // jobs)
-            context = multiprocessing.get_context("spawn")
-            workers_started = context.Value("i", 0)
-            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
-                                     initargs=(threads, workers_started)) as pool:
-                futures = [pool.submit(run_job, job, results_dir, device, extend_from_dir)
-                           for job in pending]
-                for future in as_completed(futures):
-                    finish(future.result())
+    taken_elsewhere, stopped = [], None
+    args = (results_dir, device, extend_from_dir)
+    with stop_on_signals(), progress:
+        outcomes = ((_outcome(run_job, job, *args) for job in pending) if jobs == 1
+                    else _outcomes_in_workers(pending, jobs, *args))
+        for outcome in outcomes:
+            if isinstance(outcome, Stopped):
+                stopped = stopped or outcome
+            elif isinstance(outcome, RunTakenElsewhere):
+                taken_elsewhere.append(outcome)
+                log(str(outcome))
+            else:
+                progress.update(1)
+                log(f"{outcome['run_id']}: {outcome['status']} after "
+                    f"{outcome['train_seconds']:.1f} s of training {_brief(outcome['metrics'])}")
+        raise_if_requested()
+    if stopped is not None:
+        raise stopped
+    if taken_elsewhere:
+        log(f"{len(taken_elsewhere)} runs left to other gan-bench processes; their records "
+            f"join {results_dir / 'runs.jsonl'} when they finish")
     evaluate_runs(all_jobs, results_dir, device, suite.meta.evaluation_metrics, log)
     return results_dir
+
+
+def _outcome(function, *args):
+    """``function(*args)``, or the RunTakenElsewhere or Stopped it raised."""
+    try:
+        return function(*args)
+    except (RunTakenElsewhere, Stopped) as outcome:
+        return outcome
+
+
+def _outcomes_in_workers(pending: list[Job], jobs: int, *args):
+    """The outcomes of ``pending`` run in ``jobs`` worker processes (threads shared out), as they
+    come. After a stop signal or an error, the runs not yet started are cancelled; running ones
+    stop at their next step (gan_bench.stop_signals) or run to their end."""
+    threads = max(1, torch.get_num_threads() // jobs)
+    context = multiprocessing.get_context("spawn")
+    workers_started = context.Value("i", 0)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
+                             initargs=(threads, workers_started)) as pool:
+        futures = [pool.submit(_outcome, run_job, job, *args) for job in pending]
+        for future in as_completed(futures):
+            if future.cancelled():
+                continue
+            try:
+                outcome = future.result()
+            except BaseException:
+                _cancel(futures)
+                raise
+            if isinstance(outcome, Stopped) or requested() is not None:
+                _cancel(futures)
+            yield outcome
+
+
+def _cancel(futures) -> None:
+    for future in futures:
+        future.cancel()
 
 
 def _check_extension(results_dir: Path, source_dir: Path, pending: list[Job]) -> None:

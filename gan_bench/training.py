@@ -5,6 +5,7 @@ its arguments made on the training device, and the checkpoint holds the model, o
 global RNG states, so a run that is killed and resumed from its last checkpoint follows the same
 trajectory as one that was not. A run ends early as ``diverged`` at a non-finite loss, or as
 ``stalled`` when its log shows the discriminator has won the game for good (gan_bench.stall).
+At a stop signal (gan_bench.stop_signals) it saves a checkpoint at its next step and raises.
 
 The loop makes no host synchronisation between log points: losses stay on the device and are
 watched there for non-finite values (gan_bench.loss_watch), steps are timed with CUDA events on a
@@ -27,6 +28,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
+from gan_bench import stop_signals
 from gan_bench.checkpoint_file import read_checkpoint_file, write_checkpoint
 from gan_bench.config import TrainConfig
 from gan_bench.errors import GanBenchError
@@ -203,6 +205,17 @@ class Trainer:
         self._save("diverged", diverged_at_step=step)
         return self._result("diverged", diverged_at_step=step)
 
+    def _stop(self) -> TrainResult:
+        """At a stop signal: save the steps trained in this invocation and raise Stopped (the
+        loss watch keeps only the latest step, so a checkpoint between log points resumes the
+        same trajectory); a divergence found while saving is the run's result instead."""
+        if self.step > self.invocations[-1]["from_step"]:
+            first_bad = self._read_device()
+            if first_bad is not None:
+                return self._diverged(first_bad)
+            self._save("running")
+        raise stop_signals.Stopped(stop_signals.requested())
+
     def fit(self) -> TrainResult:
         state = self._resume()
         if state is not None and state["status"] != "running":
@@ -219,6 +232,8 @@ class Trainer:
                    mininterval=0.1 if sys.stderr.isatty() else 60.0)
         try:
             while self.step < train.steps:
+                if stop_signals.requested() is not None:
+                    return self._stop()
                 # nothing here reads the device on the host: losses stay where they are computed
                 with self.timer.step():
                     with self.timer.phase("data"):

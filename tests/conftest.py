@@ -81,3 +81,12 @@ class DivergesAtStep3(ScriptedModel):
 
     def at_step(self):
         return {"loss": float("inf")}
+
+
+def run_record(run_id: str, metrics: dict | None = None, **fields) -> dict:
+    """A runs.jsonl record with the fields every reader relies on (gan_bench.records.SCHEMAS)."""
+    model, dataset, seed = run_id.split("__") if run_id.count("__") == 2 else (run_id, "ring8", "seed0")
+    return {"run_id": run_id, "status": "finished", "steps": 10, "metrics": metrics or {},
+            "timing": {}, "config": {"model_name": model, "dataset": dataset,
+                                     "seed": int(seed.removeprefix("seed")), "model_options": {},
+                                     "train": {"steps": 10}}, **fields}

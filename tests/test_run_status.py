@@ -1,18 +1,22 @@
 import json
 import math
+import pickle
+import warnings
 from pathlib import Path
 
 import pytest
 import torch
 
 from gan_bench import registry
+from gan_bench.checkpoint_file import read_checkpoint_file
 from gan_bench.cli import main
 from gan_bench.config import load_suite
+from gan_bench.errors import GanBenchError
 from gan_bench.jobs import expand_jobs
 from gan_bench.records import read_records
 from gan_bench.run_status import suite_status
 from gan_bench.suite import run_suite
-from tests.conftest import TINY_SUITE, DivergesAtStep3, ScriptedModel
+from tests.conftest import TINY_SUITE, DivergesAtStep3, ScriptedModel, run_record
 
 CPU = torch.device("cpu")
 
@@ -115,11 +119,24 @@ def test_a_crafted_checkpoint_cannot_run_code(tmp_path, capsys, command):
     torch.save({"config": job.config(), "payload": RunsCodeWhenUnpickled(marker)}, checkpoint)
     if command == "evaluate":  # evaluate reads the checkpoints of recorded runs
         (tmp_path / "tiny" / "runs.jsonl").write_text(json.dumps(
-            {"run_id": job.run_id, "status": "finished", "config": job.config(), "metrics": {}}) + "\n")
+            run_record(job.run_id, config=job.config())) + "\n")
     argv = [command, str(suite_path), "--results", str(tmp_path), "--only", f"^{job.run_id}$"]
     if command == "evaluate":
         argv += ["--metrics", "parzen"]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert f"refusing checkpoint {checkpoint}" in err and err.count("\n") == 1, err
+    assert not marker.exists()
+
+
+def test_a_bare_pickle_as_checkpoint_is_refused_in_one_line_without_a_warning(tmp_path):
+    """A pickle that is not torch's zip format drew torch's 'Detected pickle protocol' warning,
+    a second line above the refusal."""
+    marker = tmp_path / "code-ran"
+    path = tmp_path / "run.pt"
+    path.write_bytes(pickle.dumps(RunsCodeWhenUnpickled(marker)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(GanBenchError, match=f"refusing checkpoint {path}"):
+            read_checkpoint_file(path)
     assert not marker.exists()

@@ -1,3 +1,4 @@
+import hashlib
 import io
 
 import numpy as np
@@ -7,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gan_bench.errors import GanBenchError
-from gan_bench.samples_io import SAMPLES_DIR, load_samples, read_array, save_samples
+from gan_bench.samples_io import (
+    SAMPLES_DIR,
+    load_samples,
+    read_array,
+    read_run_samples,
+    run_samples_path,
+    save_samples,
+)
 
 
 def test_image_samples_are_kept_as_uint8_and_read_back(tmp_path):
@@ -26,6 +34,22 @@ def test_points_are_kept_in_full(tmp_path):
     save_samples(path, points)
     assert np.array_equal(np.load(path), points.numpy())
     assert torch.equal(load_samples(path, (2,)), points)
+
+
+def test_a_flipped_bit_in_a_runs_samples_file_is_found_on_read(tmp_path):
+    record = {"run_id": "gan__ring8__seed0"}
+    path = run_samples_path(tmp_path, record["run_id"])
+    points = torch.randn(500, 2)
+    record["samples_sha256"] = save_samples(path, points)
+    assert record["samples_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert np.array_equal(read_run_samples(tmp_path, record), points.numpy())
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 0x01  # one bit of one point: still a valid .npy file
+    path.write_bytes(bytes(data))
+    with pytest.raises(GanBenchError, match=rf"samples file {path} is corrupted \(sha256 "):
+        read_run_samples(tmp_path, record)
+    assert read_run_samples(tmp_path, {"run_id": "gan__ring8__seed0"}) is not None  # older record
+    assert read_run_samples(tmp_path, {"run_id": "vae__ring8__seed0"}) is None  # saved none
 
 
 def test_flat_and_square_images_become_channel_images(tmp_path):

@@ -1,3 +1,4 @@
+import hashlib
 import json
 import os
 import signal
@@ -35,6 +36,8 @@ def test_suite_records_each_run_once_and_skips_finished_runs(tiny_suite, tmp_pat
     assert record["hardware"]["cpu_model"] and record["libraries"]["torch"]
     assert record["timing"]["samples_per_s"] > 0
     assert "git_commit" in record and record["command"]
+    samples_file = results / "samples" / f"{record['run_id']}.npy"
+    assert record["samples_sha256"] == hashlib.sha256(samples_file.read_bytes()).hexdigest()
     log = []
     run_suite(suite, tmp_path / "results", CPU, log=log.append)
     assert all("already recorded" in line for line in log)

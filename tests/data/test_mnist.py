@@ -235,3 +235,12 @@ def test_a_corrupted_compressed_cache_is_a_clear_error(offline):
     path.write_bytes(bytes(data))
     with pytest.raises(GanBenchError, match=f"MNIST cache file {path} is unreadable .*; delete {path}"):
         mnist.load_mnist()
+
+
+def test_a_cache_folder_that_is_a_file_is_refused_before_downloading(offline):
+    offline.cache.write_bytes(b"")  # a file where the folder should be (as root, where tests run,
+    # a read-only mode does not stop writes; the same probe write finds both)
+    with pytest.raises(GanBenchError, match=rf"cache folder \(set by {CACHE_ENV}\) "
+                                            rf"{offline.cache} is not writable"):
+        mnist.fetch_mnist()
+    assert offline.downloads == 0
