@@ -50,12 +50,11 @@ eval_samples = 200
 [[models]]
 name = "{name}"
 model = "gan-mlp"
-options = {{ generator_hidden = {width}, generator_layers = 2, discriminator_units = 8,
-            discriminator_layers = 2 }}
+options = {{ generator_hidden = {width}, generator_layers = 2, discriminator_units = 8, discriminator_layers = 2 }}
 
 [[datasets]]
 name = "ring8"
-"""
+"""  # noqa: E501 (a TOML inline table is one line)
 RUN_ID = "gan__ring8__seed0"
 PROGRESS_BAR = re.compile(r"\d+%\|")  # a tqdm line, left out of the first line of stderr
 
