@@ -19,6 +19,7 @@ import torch
 from tqdm import tqdm
 
 from gan_bench.atomic_files import remove_orphan_temporaries
+from gan_bench.collapse import collapsed_at_step
 from gan_bench.config import Suite
 from gan_bench.errors import GanBenchError
 from gan_bench.evaluations import SCORED_STATUSES, evaluate_runs, score
@@ -104,6 +105,7 @@ def _train_and_score(job: Job, results_dir: Path, device: torch.device,
         "status": result.status,
         "diverged_at_step": result.diverged_at_step,
         "stalled_at_step": result.stalled_at_step,
+        "collapsed_at_step": collapsed_at_step(result.history),
         "steps": result.steps_done,
         "extended_from": result.extended_from,
         "invocations": result.invocations,
