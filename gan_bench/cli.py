@@ -140,6 +140,15 @@ def cmd_parzen(args) -> None:
     _emit(parzen_for_dataset(dataset, samples), args.json)
 
 
+def cmd_theory(args) -> None:
+    from gan_bench import registry
+    from gan_bench.metrics.theory import theory_metric
+    from gan_bench.samples_io import load_samples
+
+    dataset = registry.get_dataset(args.dataset)()
+    _emit(theory_metric(dataset, load_samples(args.samples, dataset.shape)), args.json)
+
+
 def cmd_fid(args) -> None:
     import warnings
 
@@ -258,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  "Parzen window log-likelihood of a samples file",
                                  "mnist, ring8 or grid25")
     parzen.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])
+    _evaluation_command(commands, "theory", cmd_theory,
+                        "JSD(p_data || p_g) ± its standard error and C(G) = -log 4 + 2 JSD, in "
+                        "nats, of a samples file (the GAN paper's Theorem 1)", "ring8 or grid25")
     fid = _evaluation_command(commands, "fid", cmd_fid,
                               "FID, KID and precision/recall of a samples file", "mnist")
     fid.add_argument("--device", default="auto", choices=["cpu", "cuda", "auto"])

@@ -29,11 +29,19 @@ EVALUATION_KEY = ("run_id", "metric")
 SCORED_STATUSES = ("finished", "stalled")
 
 
-def score(dataset, samples: torch.Tensor, metric_names: Iterable[str]) -> dict[str, float]:
-    """Every named metric of ``samples``, merged into one flat dict."""
+def score(dataset, samples: torch.Tensor, metric_names: Iterable[str], model=None) -> dict[str, float]:
+    """Every named metric of ``samples`` (and of ``model``, for the metrics that read it),
+    merged into one flat dict."""
     metrics = {}
     for name in metric_names:
-        metrics.update(registry.get_metric(name)(dataset, samples))
+        function = registry.get_metric(name)
+        if name not in registry.MODEL_METRICS:
+            metrics.update(function(dataset, samples))
+        elif model is None:
+            raise GanBenchError(f"metric {name!r} reads the model, not only samples: score it "
+                                f"during training or with gan-bench evaluate")
+        else:
+            metrics.update(function(dataset, samples, model))
     return metrics
 
 
@@ -81,7 +89,7 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
     provenance = {"n_samples": samples.shape[0], **how_made(job.config(), device)}
     for name in metric_names:
         started = time.perf_counter()
-        metrics = score(dataset, samples, [name])
+        metrics = score(dataset, samples, [name], model)
         seconds = time.perf_counter() - started
         append_record(results_dir, {
             "run_id": job.run_id, "metric": name, "metrics": metrics, "eval_seconds": seconds,

@@ -14,6 +14,8 @@ DATASETS: dict[str, Callable[..., Any]] = {}
 METRICS: dict[str, Callable[..., Any]] = {}
 # metric name -> which datasets it can score (absent: any); checked when a suite loads
 METRIC_SUPPORTS: dict[str, Callable[[Any], bool]] = {}
+# metrics called as function(dataset, samples, model): they read the trained networks too
+MODEL_METRICS: set[str] = set()
 
 
 def _register(table: dict[str, Callable[..., Any]], kind: str, name: str, factory: Callable[..., Any]):
@@ -35,12 +37,15 @@ def register_dataset(name: str, factory: Callable[..., Any]) -> None:
 
 
 def register_metric(name: str, function: Callable[..., Any],
-                    supports: Callable[[Any], bool] | None = None) -> None:
-    """``function(dataset, samples) -> dict``; ``supports(dataset)`` says whether it can score a
-    dataset, so that a suite pairing them fails when it loads, not after training."""
+                    supports: Callable[[Any], bool] | None = None, needs_model: bool = False) -> None:
+    """``function(dataset, samples) -> dict``, or ``function(dataset, samples, model)`` with
+    ``needs_model``; ``supports(dataset)`` says whether it can score a dataset, so that a suite
+    pairing them fails when it loads, not after training."""
     _register(METRICS, "metric", name, function)
     if supports is not None:
         METRIC_SUPPORTS[name] = supports
+    if needs_model:
+        MODEL_METRICS.add(name)
 
 
 def require_metric_support(name: str, dataset) -> None:

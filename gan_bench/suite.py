@@ -37,8 +37,8 @@ from gan_bench.writable_folder import require_writable_folder
 def learning_curve_hook(job: Job, dataset, device: torch.device):
     """A Trainer hook scoring ``curve_metrics`` every ``curve_every_steps`` steps, or None.
 
-    It draws its samples under a forked RNG so that training follows the same trajectory with
-    or without a learning curve.
+    It draws its samples, and scores them, under a forked RNG so that training follows the same
+    trajectory with or without a learning curve.
     """
     train, names = job.train, job.suite.meta.curve_metrics
     if not train.curve_every_steps or not names:
@@ -50,7 +50,7 @@ def learning_curve_hook(job: Job, dataset, device: torch.device):
         with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
             torch.manual_seed(job.seed + step)
             samples = model.sample(train.curve_samples)
-        return score(dataset, samples, names)
+            return score(dataset, samples, names, model)  # the game metric draws noise too
 
     return hook
 
@@ -97,7 +97,7 @@ def _train_and_score(job: Job, results_dir: Path, device: torch.device,
     samples_sha256 = None
     if result.status in SCORED_STATUSES:
         samples = job.eval_samples(model)
-        metrics = score(dataset, samples, job.suite.meta.metrics)
+        metrics = score(dataset, samples, job.suite.meta.metrics, model)
         samples_sha256 = save_samples(run_samples_path(results_dir, job.run_id), samples)
     return {
         "run_id": job.run_id,

@@ -10,8 +10,8 @@ import torch
 from gan_bench.cli import build_parser, main
 from gan_bench.data.mixtures import Ring8
 
-SUBCOMMANDS = ["run", "evaluate", "status", "modes", "parzen", "fid", "leaderboard", "data", "data fetch",
-               "bench"]
+SUBCOMMANDS = ["run", "evaluate", "status", "modes", "parzen", "theory", "fid", "leaderboard", "data",
+               "data fetch", "bench"]
 
 
 def test_help_for_the_command_and_every_subcommand(capsys):

@@ -156,7 +156,7 @@ def test_learning_curve_is_scored_without_changing_the_trajectory(tiny_suite, tm
     plain = run_suite(load_suite(str(tiny_suite)), tmp_path / "plain", CPU, seeds=1, log=QUIET)
     curved = tmp_path / "curved.toml"
     curved.write_text(TINY_SUITE.replace('metrics = ["modes"]',
-                                         'metrics = ["modes"]\ncurve_metrics = ["modes"]')
+                                         'metrics = ["modes"]\ncurve_metrics = ["modes", "game"]')
                       .replace("eval_samples = 200", "eval_samples = 200\ncurve_every_steps = 8\n"
                                "curve_samples = 100"))
     with_curve = run_suite(load_suite(str(curved)), tmp_path / "curve", CPU, seeds=1, log=QUIET)
@@ -166,6 +166,8 @@ def test_learning_curve_is_scored_without_changing_the_trajectory(tiny_suite, tm
         assert a[run_id]["metrics"] == b[run_id]["metrics"]
         scored = [h for h in b[run_id]["history"] if "modes_captured" in h]
         assert [h["step"] for h in scored] == [8]
+        if run_id.startswith("gan"):  # the game metric reads the model and draws noise
+            assert "g_grad_norm_minimax" in scored[0] and "d_star_mae_real" in scored[0]
 
 
 def test_parallel_runs_show_their_progress_each_on_its_own_line(tiny_suite, tmp_path, capfd):

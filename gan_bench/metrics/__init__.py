@@ -6,9 +6,11 @@ from gan_bench.metrics import (  # noqa: F401
     exact_ll,
     fid,
     frechet,
+    game,
     modes,
     parzen,
     parzen_curve,
     sharpness,
     stacked_modes,
+    theory,
 )
