@@ -1,4 +1,4 @@
-"""The GAN paper's MNIST model (goodfeli/adversarial mnist.yaml), REFERENCES.md section 1.
+"""The GAN paper's MNIST model (Goodfellow et al. 2014; goodfeli/adversarial mnist.yaml).
 
 Generator: 100-d noise -> Linear 1200, ReLU -> Linear 1200, ReLU -> Linear 784, sigmoid; weights
 U(-0.05, 0.05), biases 0, the output bias set from the training marginals, log(m / (1 - m)) of the
@@ -34,8 +34,8 @@ MNIST_TRAIN_IMAGES = 50_000
 class GanMnist(GenerativeModel):
     @dataclass(frozen=True)
     class Options:
-        # uniform is U(-sqrt 3, sqrt 3), unit variance: the default REFERENCES.md section 1 fixes.
-        # The reference code's Generator defaults to "gaussian" and mnist.yaml sets no noise.
+        # uniform is U(-sqrt 3, sqrt 3), unit variance: the paper's setting, as mnist.yaml sets
+        # noise: 'uniform' (overriding its Generator's default); "gaussian" is a variant.
         noise: Literal["uniform", "gaussian"] = "uniform"
         noise_dim: int = 100
         generator_hidden: int = 1200

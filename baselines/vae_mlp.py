@@ -1,6 +1,6 @@
 """VAE for 2-D data (Kingma & Welling 2014) with a Gaussian decoder.
 
-Choice for the mixtures (REFERENCES.md leaves it open): MLP encoder and decoder with two hidden
+Choice for the mixtures (the paper has no 2-D data experiment): MLP encoder and decoder with two hidden
 layers of 400 ReLU units, a ``latent_dim``-d Gaussian posterior with linear mean and log-variance
 heads, and a Gaussian decoder whose mean is a linear output and whose per-dimension log-variance
 is one learned parameter shared by all points (a per-point variance lets the likelihood blow up

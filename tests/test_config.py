@@ -135,6 +135,13 @@ def test_published_rows_are_read_and_checked(tmp_path):
                 'source = "y"\nmetrics = { kl = "low" }\n')
     with pytest.raises(GanBenchError, match="metrics must be numbers"):
         load_suite(str(bad))
+    pacgan = {(row.model, row.dataset): row for row in load_suite("mog-pacgan").published}
+    assert len(pacgan) == 10 and pacgan["GAN (PacGAN)", "grid25"].trials == 10
+    assert pacgan["GAN (PacGAN)", "grid25"].stderr["modes_captured"] == 0.8
+    stray = write(tmp_path, TINY_SUITE + '\n[[published]]\nmodel = "x"\ndataset = "ring8"\n'
+                  'source = "y"\nmetrics = { kl = 1.0 }\nstderr = { modes = 0.1 }\n')
+    with pytest.raises(GanBenchError, match="stderr names metrics the row does not list: modes"):
+        load_suite(str(stray))
 
 
 @pytest.mark.parametrize("name", ["/tmp/x", "../../escape", "a/b", ".hidden", "nul\x00byte", "x" * 300, ""])

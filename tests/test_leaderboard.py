@@ -53,6 +53,22 @@ def test_published_rows_follow_the_measured_ones(tmp_path):
     assert "| Paper GAN" in markdown and "Someone et al., Table 1" in markdown
 
 
+def test_a_published_standard_error_is_shown_as_one_not_as_a_std(tmp_path):
+    from gan_bench.config import PublishedRow
+
+    append_record(tmp_path, record("gan", 0, modes=7))
+    append_record(tmp_path, record("gan", 1, modes=8))
+    paper = PublishedRow("PacGAN2", "ring8", "Lin et al. 2018, Table 1",
+                         {"modes_captured": 7.9, "reverse_kl_nats": 0.07}, {"modes_captured": 0.1}, 10)
+    table = write_leaderboard(tmp_path, [paper])
+    assert table.loc[1, "modes_captured_stderr"] == 0.1 and table.loc[1, "trials"] == 10
+    rows = {line.split("|")[1].strip(): line for line in
+            (tmp_path / "leaderboard.md").read_text().splitlines() if line.startswith("| ")}
+    assert "7.9 ± 0.1 (s.e., 10 trials)" in rows["PacGAN2"]
+    assert "| 0.07 " in rows["PacGAN2"]  # no spread published for this metric
+    assert "7.5 ± 0.71 " in rows["gan"]  # the measured row: std over seeds
+
+
 def test_a_metric_scored_on_some_runs_says_on_how_many(tmp_path):
     scored = record("gan", 0)
     scored["metrics"]["fid"] = 12.5

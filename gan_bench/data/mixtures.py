@@ -1,4 +1,4 @@
-"""The 2-D Gaussian mixtures of VEEGAN and PacGAN (REFERENCES.md section 3).
+"""The 2-D Gaussian mixtures of VEEGAN and PacGAN (docs/protocols/mode-coverage.md).
 
 Points are float32 tensors of shape (N, 2) in data units. Every draw takes an explicit
 ``torch.Generator`` so that a batch depends only on (seed, step), never on global RNG state:

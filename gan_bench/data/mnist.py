@@ -1,4 +1,4 @@
-"""MNIST with the GAN paper's split (REFERENCES.md sections 1 and 6).
+"""MNIST with the GAN paper's split (goodfeli/adversarial mnist.yaml; docs/protocols/data-sources.md).
 
 Train: images 0..49,999 of the standard 60k training set; validation: 50,000..59,999; test: the
 standard 10k test set. The bytes live in one cache file, ``$GAN_BENCH_CACHE/mnist.npz`` (default

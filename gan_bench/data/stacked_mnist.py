@@ -1,4 +1,4 @@
-"""Stacked MNIST, the 1000-mode benchmark of REFERENCES.md section 4.
+"""Stacked MNIST, the 1000-mode benchmark of VEEGAN and PacGAN (docs/protocols/stacked-mnist.md).
 
 Each image stacks three MNIST training digits (of the paper split's 50,000), drawn independently
 and uniformly with replacement, one per channel: float32 (3, 28, 28), pixel/255. Its mode is the
@@ -22,7 +22,7 @@ from gan_bench.registry import register_dataset
 from gan_bench.seeding import stream_seed
 
 CHANNELS = 3
-REAL_SET_SIZE = 26_000  # as many real images as the mode metric scores samples (section 4)
+REAL_SET_SIZE = 26_000  # as many real images as the mode metric scores samples (stacked_modes)
 # The real set's own seed, far above stream_seed(seed, step) of any realistic run seed and step,
 # so that no training batch starts with the same draws as the real set.
 REAL_SET_SEED = 2**62 - 1

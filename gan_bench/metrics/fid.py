@@ -1,4 +1,4 @@
-"""FID, KID and precision/recall on Inception features, through torch-fidelity (REFERENCES.md section 5).
+"""FID, KID and precision/recall on Inception features, via torch-fidelity (docs/protocols/image-metrics.md).
 
 torch-fidelity's ``calculate_metrics`` does the work: its ``inception-v3-compat`` feature extractor
 (run channels-last, :mod:`gan_bench.metrics.inception_channels_last`, 1.6x faster on CPU) with the

