@@ -57,5 +57,7 @@ def test_game_scores_d_star_error_and_both_gradients_and_nothing_for_a_vae():
     assert 0 <= result["d_star_mae_real"] <= 1 and 0 <= result["d_star_mae_fake"] <= 1
     vae = VaeMlp(VaeMlp.Options(hidden=16), Ring8(), CPU)
     assert score(Ring8(), vae.sample(400), ["game"], vae) == {}
+    gradients = score(Ring8(), model.sample(400), ["generator_gradients"], model)
+    assert set(gradients) == {"d_fake_probe", "g_grad_norm_nonsaturating", "g_grad_norm_minimax"}
     with pytest.raises(GanBenchError, match="reads the model"):
         score(Ring8(), model.sample(400), ["game"])
