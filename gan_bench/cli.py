@@ -113,7 +113,7 @@ def cmd_bench(args) -> int:
         warmup_rounds=args.warmup_rounds, round_seconds=args.round_seconds, threshold=args.threshold,
         thresholds=thresholds, min_speedup_vs_straightforward=args.min_speedup_vs_straightforward,
         min_fraction_of_matmul_peak=args.min_fraction_of_matmul_peak, speed=not args.no_speed,
-        compile=args.compile,
+        compile=args.compile, suites=tuple(args.suite),
         quality=not args.no_quality, quality_only=args.quality_only, gate_seeds=args.gate_seeds,
         band_seeds=args.band_seeds, jobs=args.jobs)
     return run_bench(options, resolve_device(args.device), args.save, args.compare)
@@ -212,7 +212,7 @@ def _suite_command(commands, name: str, handler, help_text: str, computes: bool 
     """A subcommand that works on a suite's runs: suite, --results, --only, and where it
     ``computes``, --device and --threads."""
     command = commands.add_parser(name, help=help_text)
-    command.add_argument("suite", help="a suite name under benchmarks/suites/ or a path to a .toml")
+    command.add_argument("suite", help="a suite name under gan_bench/suites/ or a path to a .toml")
     command.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
                          help="results root; the suite writes to RESULTS/SUITE (default: results)")
     if computes:
@@ -304,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "fraction of the matrix-product peak")
     bench.add_argument("--compile", action="store_true",
                        help="also time each model's step with its networks through torch.compile")
+    bench.add_argument("--suite", action="append", default=[], metavar="FILE",
+                       help="also time the training step of each model of this suite, e.g. your "
+                            "own plugin's (repeatable; workloads step/SUITE/MODEL)")
     bench.add_argument("--no-speed", action="store_true", help="skip the timed workloads")
     bench.add_argument("--no-quality", action="store_true", help="skip the quality runs")
     bench.add_argument("--quality-only", metavar="REGEX", default=None,

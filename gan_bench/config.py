@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from gan_bench.errors import GanBenchError
+from gan_bench.plugins import import_plugin_modules
 
-SUITES_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "suites"
+SUITES_DIR = Path(__file__).resolve().parent / "suites"  # the built-in suites, installed with the package
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,9 @@ class SuiteMeta:
     # scored after training from the final checkpoint, one evaluations.jsonl line per run and
     # metric; not part of a run's config, so they can be added to recorded runs (see evaluations)
     evaluation_metrics: tuple[str, ...] = ()
+    # modules imported before the suite is built: the user's models, datasets, metrics
+    # (gan_bench.plugins)
+    plugins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,7 @@ def load_suite(name_or_path: str) -> Suite:
         if not isinstance(raw.get(key), list) or not raw[key]:
             raise GanBenchError(f"{where}: needs at least one [[{key}]] entry")
     meta = build_dataclass(SuiteMeta, raw.get("suite", {}), f"{where} [suite]")
+    import_plugin_modules(meta.plugins, where)
     if meta.seeds < 1:
         raise GanBenchError(f"{where} [suite]: seeds must be >= 1, got {meta.seeds}")
     train = _train_config(raw.get("train", {}), f"{where} [train]")

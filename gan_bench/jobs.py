@@ -61,8 +61,10 @@ class Job:
 
     def config(self) -> dict:
         """The full configuration, defaults filled in: the drift guard and the record's config.
-        A compiled run's says so (``compile``); an eager run's has no such key, as before."""
-        return ({"compile": True} if self.compile else {}) | {
+        A compiled run's says so (``compile``); an eager run's has no such key, as before; so for
+        the ``plugins`` of a suite that names some."""
+        plugins = list(self.suite.meta.plugins)
+        return ({"compile": True} if self.compile else {}) | ({"plugins": plugins} if plugins else {}) | {
             "suite": self.suite.name,
             "model_name": self.model.name,
             "model": self.model.model,

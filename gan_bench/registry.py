@@ -57,7 +57,7 @@ def require_metric_support(name: str, dataset) -> None:
 
 
 def get(table: dict[str, Callable[..., Any]], kind: str, name: str) -> Callable[..., Any]:
-    _load_builtins()
+    load_builtins()
     if name not in table:
         raise GanBenchError(f"unknown {kind} {name!r}; known: {', '.join(sorted(table))}")
     return table[name]
@@ -75,8 +75,20 @@ def get_metric(name: str) -> Callable[..., Any]:
     return get(METRICS, "metric", name)
 
 
-def _load_builtins() -> None:
+_builtins_loaded = False
+
+
+def load_builtins() -> None:
+    """The built-in models, datasets and metrics, then those of installed plugins (entry points,
+    gan_bench.plugins), once."""
+    global _builtins_loaded
+    if _builtins_loaded:
+        return
+    _builtins_loaded = True
     # Imported lazily: the built-ins import torch, which the CLI's --help should not wait for.
     import baselines  # noqa: F401
     import gan_bench.data
     import gan_bench.metrics  # noqa: F401
+    from gan_bench.plugins import load_entry_points
+
+    load_entry_points()

@@ -24,6 +24,7 @@ from gan_bench.config import Suite
 from gan_bench.errors import GanBenchError
 from gan_bench.evaluations import SCORED_STATUSES, evaluate_runs, score
 from gan_bench.jobs import CHECKPOINTS_DIR, Job, expand_jobs
+from gan_bench.plugins import import_plugin_modules
 from gan_bench.provenance import how_made
 from gan_bench.records import append_record, read_records
 from gan_bench.run_claims import RunTakenElsewhere, claim_run
@@ -81,6 +82,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device,
 
 def _train_and_score(job: Job, results_dir: Path, device: torch.device,
                      extend_from_dir: Path | None) -> dict:
+    import_plugin_modules(job.suite.meta.plugins, str(job.suite.path))  # in a --jobs worker too
     device = worker_device(device, None if _progress_line is None else _progress_line - 1)
     if device.type == "cuda":
         torch.cuda.set_device(device)

@@ -42,6 +42,7 @@ class BenchOptions:
     min_fraction_of_matmul_peak: float | None = 0.6
     speed: bool = True
     compile: bool = False
+    suites: tuple[str, ...] = ()  # user suites whose models' steps are timed too
     quality: bool = True
     quality_only: str | None = None
     gate_seeds: int = 2
@@ -125,7 +126,8 @@ def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
                             f"or pass --no-quality")
     workloads = []
     if options.speed:
-        workloads = keep_matching(all_workloads(options.compile), lambda w: w.name, options.only)
+        workloads = keep_matching(all_workloads(options.compile, options.suites), lambda w: w.name,
+                                  options.only)
     torch.set_num_threads(options.threads)
     # built once: the invariants and any re-measurement time the same prepared workloads
     prepared = {workload.name: workload.build(device) for workload in workloads}

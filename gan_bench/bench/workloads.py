@@ -13,6 +13,8 @@
 - ``matmul/peak``: a 1024 x 1024 float32 matrix product, the machine's matrix-product peak at
   the pinned thread count, against which the GAN step's achieved FLOP/s is set.
 - with ``--compile``, ``step/SUITE/MODEL+compile``: each step with its networks compiled.
+- with ``--suite FILE``, ``step/SUITE/MODEL`` for each model of the user's suite (a plugin model
+  included, gan_bench.plugins), so that a project tracks its own models' speed in its own CI.
 
 Inputs of the metric workloads are fixed random tensors: their cost does not depend on values.
 FLOPs are counted with ``torch.utils.flop_counter.FlopCounterMode`` (matrix products, forward
@@ -65,7 +67,9 @@ def suite_model(suite_name: str, model_name: str, compile: bool = False):
 
 def training_step(suite_name: str, model_name: str, count_flops: bool = False,
                   compile: bool = False) -> Workload:
+    """``suite_name``: a built-in suite's name or a suite file's path (named by its stem)."""
     build_model = suite_model(suite_name, model_name, compile)
+    suite_name = load_suite(suite_name).name
 
     def build(device: torch.device) -> Prepared:
         model, dataset, samples = build_model(device)
@@ -167,8 +171,13 @@ def compiled_steps() -> list[Workload]:
     return [training_step(suite_name, model_name, compile=True) for suite_name, model_name in STEPS]
 
 
-def all_workloads(compile: bool = False) -> list[Workload]:
-    """The fixed set; with ``compile``, the compiled steps too."""
+def suite_steps(suite_path: str) -> list[Workload]:
+    """``--suite FILE``: the training step of each model of a user's suite, on its first dataset."""
+    return [training_step(suite_path, model.name) for model in load_suite(suite_path).models]
+
+
+def all_workloads(compile: bool = False, suites: tuple[str, ...] = ()) -> list[Workload]:
+    """The fixed set; with ``compile``, the compiled steps too; the steps of ``suites``."""
     steps = [training_step(suite_name, model_name, count_flops=(suite_name, model_name) == ("mnist", "gan"))
              for suite_name, model_name in STEPS]
     return [
@@ -180,4 +189,5 @@ def all_workloads(compile: bool = False) -> list[Workload]:
         mode_metric("stacked-mnist", "stacked_modes", 250),
         matmul_peak(),
         *(compiled_steps() if compile else []),
+        *(step for suite_path in suites for step in suite_steps(suite_path)),
     ]

@@ -9,9 +9,9 @@ import pytest
 from baselines.gan_mlp import GanMlp
 from gan_bench import registry
 from gan_bench.cli import main
-from gan_bench.config import SUITES_DIR
+from gan_bench.provenance import PROJECT_ROOT
 
-COMMITTED_BASELINE = SUITES_DIR.parent / "bench-baselines" / "cpu.json"
+COMMITTED_BASELINE = PROJECT_ROOT / "benchmarks" / "bench-baselines" / "cpu.json"
 FAST = ["--round-seconds", "0.1", "--warmup-rounds", "1"]
 MOG_STEPS = "^step/mog/(gan-nonsaturating|vae)$"
 

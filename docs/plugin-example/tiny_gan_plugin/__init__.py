@@ -1,0 +1,1 @@
+"""An example gan-bench plugin package (see the README section "Bring your own model")."""

@@ -1,0 +1,76 @@
+"""Models, datasets and metrics from the user's own packages, found two ways.
+
+Entry points: an installed package declares, in its pyproject.toml,
+
+    [project.entry-points."gan_bench.models"]
+    my-gan = "my_package.models:MyGan"
+
+(groups ``gan_bench.models``, ``gan_bench.datasets`` and ``gan_bench.metrics``). The entry point's
+name is the name suites use; the object it names is registered as the built-ins are: a model class
+(baselines/model.py, the contract), a dataset class, or a metric function ``(dataset, samples) ->
+dict`` (with an optional ``supports(dataset) -> bool`` attribute and ``needs_model = True`` for a
+metric that also takes the model). They load with the built-ins, on the first registry lookup.
+
+Suite key: ``plugins = ["my_package.my_models"]`` in a suite's ``[suite]`` table imports those
+modules before the suite is built (and again in each ``--jobs`` worker); a module registers what it
+provides with gan_bench.registry.register_model, register_dataset or register_metric.
+
+A plugin that is not found, raises on import, or registers a name already taken is a one-line
+error naming the plugin.
+"""
+
+import importlib
+import sys
+from importlib.metadata import entry_points
+
+from gan_bench import registry
+from gan_bench.errors import GanBenchError
+
+
+def _register_metric(name: str, function) -> None:
+    registry.register_metric(name, function, supports=getattr(function, "supports", None),
+                             needs_model=getattr(function, "needs_model", False))
+
+
+ENTRY_POINT_GROUPS = {"gan_bench.models": registry.register_model,
+                      "gan_bench.datasets": registry.register_dataset,
+                      "gan_bench.metrics": _register_metric}
+
+
+def load_entry_points() -> None:
+    """Register every model, dataset and metric that installed packages declare."""
+    for group, register in ENTRY_POINT_GROUPS.items():
+        for entry_point in entry_points(group=group):
+            source = entry_point.dist.name if entry_point.dist else "an installed package"
+            where = (f"plugin {entry_point.value!r} (entry point {entry_point.name!r} of {source}, "
+                     f"group {group})")
+            try:
+                factory = entry_point.load()
+            except Exception as error:  # whatever the plugin's import raised, named in one line
+                raise GanBenchError(f"{where} failed to import: {type(error).__name__}: {error}") from None
+            try:
+                register(entry_point.name, factory)
+            except (ValueError, TypeError) as error:
+                raise GanBenchError(f"{where}: {error}") from None
+
+
+def import_plugin_modules(modules, where: str = "suite") -> None:
+    """Import each of ``modules`` (a suite's ``plugins``) unless already imported; after the
+    built-ins, so that a plugin registering a built-in's name is the error, not the built-in."""
+    if modules:
+        registry.load_builtins()
+    for module in modules:
+        if module in sys.modules:
+            continue
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name is not None and module.startswith(error.name):
+                raise GanBenchError(f"{where}: plugin module {module!r} not found (is its package "
+                                    f"installed, or its folder on PYTHONPATH?)") from None
+            raise GanBenchError(f"{where}: plugin module {module!r} raised on import: "
+                                f"{type(error).__name__}: {error}") from None
+        except Exception as error:  # whatever the plugin's import raised, named in one line
+            sys.modules.pop(module, None)
+            raise GanBenchError(f"{where}: plugin module {module!r} raised on import: "
+                                f"{type(error).__name__}: {error}") from None
