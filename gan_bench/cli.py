@@ -30,7 +30,8 @@ def cmd_run(args) -> None:
         raise GanBenchError(f"--jobs must be >= 1, got {args.jobs}")
     results_dir = run_suite(suite, args.results, device, args.seeds,
                             log=lambda m: tqdm.write(m, file=sys.stderr), jobs=args.jobs,
-                            only=args.only, extend_from=args.extend_from, compile=args.compile)
+                            only=args.only, extend_from=args.extend_from, compile=args.compile,
+                            tensorboard_dir=args.tensorboard)
     write_leaderboard(results_dir, suite.published)
     write_figures(results_dir)
     print(f"leaderboard: {results_dir / 'leaderboard.md'}")
@@ -250,6 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--extend-from", metavar="SUITE", default=None,
                      help="start each run from its checkpoint in RESULTS/SUITE, a suite that gave "
                           "it fewer steps and is otherwise the same")
+    run.add_argument("--tensorboard", type=Path, default=None, metavar="DIR",
+                     help="write losses, D on real and generated data, curve metrics and samples to "
+                          "TensorBoard, one subfolder per run id (pip install 'gan-bench[tensorboard]')")
     evaluate = _suite_command(
         commands, "evaluate", cmd_evaluate,
         "score a suite's recorded runs on more metrics, from their final checkpoints")

@@ -31,6 +31,7 @@ from gan_bench.run_claims import RunTakenElsewhere, claim_run
 from gan_bench.samples_io import run_samples_path, save_samples
 from gan_bench.seeding import seed_everything
 from gan_bench.stop_signals import Stopped, handle_in_worker, raise_if_requested, requested, stop_on_signals
+from gan_bench.tensorboard_monitor import TensorboardMonitor
 from gan_bench.training import ConfigDriftError, Trainer, config_differences
 from gan_bench.writable_folder import require_writable_folder
 
@@ -69,19 +70,19 @@ def worker_device(device: torch.device, worker_index: int | None) -> torch.devic
 
 
 def run_job(job: Job, results_dir: Path, device: torch.device,
-            extend_from_dir: Path | None = None) -> dict:
+            extend_from_dir: Path | None = None, tensorboard_dir: Path | None = None) -> dict:
     """Train, score and record ``job`` under its claim (gan_bench.run_claims); returns the record.
     Raises Stopped at a stop signal (gan_bench.stop_signals) and RunTakenElsewhere when another
     process has the run."""
     raise_if_requested()
     with claim_run(results_dir, job.run_id):
-        record = _train_and_score(job, results_dir, device, extend_from_dir)
+        record = _train_and_score(job, results_dir, device, extend_from_dir, tensorboard_dir)
         append_record(results_dir, record)
     return record
 
 
 def _train_and_score(job: Job, results_dir: Path, device: torch.device,
-                     extend_from_dir: Path | None) -> dict:
+                     extend_from_dir: Path | None, tensorboard_dir: Path | None = None) -> dict:
     import_plugin_modules(job.suite.meta.plugins, str(job.suite.path))  # in a --jobs worker too
     device = worker_device(device, None if _progress_line is None else _progress_line - 1)
     if device.type == "cuda":
@@ -89,12 +90,18 @@ def _train_and_score(job: Job, results_dir: Path, device: torch.device,
     config = job.config()
     seed_everything(job.seed)
     dataset, model = job.build(device)
+    monitor = None if tensorboard_dir is None else TensorboardMonitor(
+        tensorboard_dir, job.run_id, job.seed, job.train.steps, job.train.checkpoint_every_steps, device)
     trainer = Trainer(model, dataset, job.train, job.seed, device,
                       job.checkpoint_path(results_dir), config,
                       description=job.run_id, progress_line=_progress_line,
-                      eval_hook=learning_curve_hook(job, dataset, device),
+                      eval_hook=learning_curve_hook(job, dataset, device), monitor=monitor,
                       extend_from=job.checkpoint_path(extend_from_dir) if extend_from_dir else None)
-    result = trainer.fit()
+    try:
+        result = trainer.fit()
+    finally:
+        if monitor is not None:
+            monitor.close()
     metrics: dict[str, float] = {}
     samples_sha256 = None
     if result.status in SCORED_STATUSES:
@@ -142,9 +149,11 @@ def _worker_init(threads: int, workers_started) -> None:
 
 def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int | None = None,
               log=print, jobs: int = 1, only: str | None = None,
-              extend_from: str | None = None, compile: bool = False) -> Path:
+              extend_from: str | None = None, compile: bool = False,
+              tensorboard_dir: Path | None = None) -> Path:
     """Run every unfinished job of ``suite``, ``jobs`` at a time; returns the results folder.
-    ``extend_from`` names the suite under ``results_root`` whose checkpoints the runs extend.
+    ``extend_from`` names the suite under ``results_root`` whose checkpoints the runs extend;
+    with ``tensorboard_dir`` each run writes its live monitoring there (gan_bench.tensorboard_monitor).
 
     With ``jobs > 1`` runs go to worker processes with ``torch.get_num_threads() // jobs`` threads
     each (at least 1). Each run is recorded as it finishes, by the process that trained it, under
@@ -174,7 +183,7 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
                     unit="run", disable=None)
 
     taken_elsewhere, stopped = [], None
-    args = (results_dir, device, extend_from_dir)
+    args = (results_dir, device, extend_from_dir, tensorboard_dir)
     with stop_on_signals(), progress:
         outcomes = ((_outcome(run_job, job, *args) for job in pending) if jobs == 1
                     else _outcomes_in_workers(pending, jobs, *args))

@@ -113,10 +113,11 @@ def read_shorter_run(path: Path, config: dict) -> dict:
 class Trainer:
     def __init__(self, model, dataset, train: TrainConfig, seed: int, device: torch.device,
                  checkpoint_path: Path, config: dict, description: str = "train",
-                 eval_hook=None, progress_line: int | None = None,
+                 eval_hook=None, progress_line: int | None = None, monitor=None,
                  extend_from: Path | None = None):
         """``config`` is the full run configuration, stored in checkpoints as the drift guard.
-        ``eval_hook(model, step) -> dict`` if given runs every ``log_every_steps`` steps.
+        ``eval_hook(model, step) -> dict`` if given runs every ``log_every_steps`` steps;
+        ``monitor(model, entry)`` (gan_bench.tensorboard_monitor) sees each complete log entry.
         ``progress_line`` pins the progress bar to that terminal line (parallel runs).
         ``extend_from``, a checkpoint of the same run with a smaller budget, is where a run with
         no checkpoint of its own starts (read_shorter_run)."""
@@ -129,6 +130,7 @@ class Trainer:
         self.config = config
         self.description = description
         self.eval_hook = eval_hook
+        self.monitor = monitor
         self.progress_line = progress_line
         self.extend_from = extend_from
         self.extended_from: dict | None = None
@@ -255,6 +257,8 @@ class Trainer:
                     if self.eval_hook is not None:
                         entry.update(self.eval_hook(self.model, self.step))
                     self.history.append(entry)
+                    if self.monitor is not None:
+                        self.monitor(self.model, entry)
                     bar.set_postfix({k: f"{v:.3g}" for k, v in losses.items()}, refresh=False)
                     if is_stalled(self.history, self.step):
                         self._save("stalled", stalled_at_step=self.step)
