@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from gan_bench.atomic_files import atomic_write_bytes
+from gan_bench.collapse import collapsed_at_step
 from gan_bench.evaluations import runs_with_evaluations
 from gan_bench.learning_curve import BLOCK_POINTS, CURVE_KEY, PLATEAU_STDERRS, TREND_BLOCKS, curve_tables
 
@@ -37,7 +38,10 @@ def runs_table(records: list[dict]) -> pd.DataFrame:
                "seed": config["seed"], "kind": record.get("kind", "model"),
                "status": record["status"], "steps": record["steps"],
                "diverged_at_step": record.get("diverged_at_step"),
-               "stalled_at_step": record.get("stalled_at_step")}
+               "stalled_at_step": record.get("stalled_at_step"),
+               # records written before the collapse rule: the rule applied to their history
+               "collapsed_at_step": record["collapsed_at_step"] if "collapsed_at_step" in record
+               else collapsed_at_step(record.get("history", []))}
         row.update({k: _float(v) for k, v in record["metrics"].items()})
         timed = row["kind"] == "model"  # a calibration row's "training" is not a training speed
         row.update({k: _float(record["timing"].get(k)) if timed else math.nan

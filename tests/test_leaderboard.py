@@ -160,3 +160,13 @@ def test_each_row_names_the_machines_its_runs_ran_on(tmp_path):
     runs = pd.read_csv(tmp_path / "runs.csv").set_index(["model", "seed"])
     assert runs.loc[("gan", 1), "hardware"] == "cpu, 2 threads, CPU B"
     assert "CPU A (2 runs); cpu, 2 threads, CPU B (1 run) |" in (tmp_path / "leaderboard.md").read_text()
+
+
+def test_runs_csv_dates_a_collapse_also_for_records_written_before_the_rule(tmp_path):
+    from gan_bench.leaderboard import runs_table
+
+    history = [{"step": 500 * (i + 1), "d_fake": d} for i, d in enumerate([0.3, 0.2, 0.004, 0.002, 0.001])]
+    older = record("gan", 0) | {"history": history}  # no collapsed_at_step: written before the rule
+    newer = record("gan", 1) | {"history": history[:2], "collapsed_at_step": None}
+    table = runs_table([older, newer]).set_index("seed")
+    assert table.loc[0, "collapsed_at_step"] == 1500 and pd.isna(table.loc[1, "collapsed_at_step"])
