@@ -12,7 +12,7 @@ from gan_bench.errors import GanBenchError
 DEFAULT_RESULTS = Path("results")
 
 
-def cmd_run(args) -> None:
+def cmd_run(args) -> int | None:
     from tqdm import tqdm
 
     from gan_bench.config import load_suite
@@ -22,19 +22,62 @@ def cmd_run(args) -> None:
     from gan_bench.suite import run_suite
 
     suite = load_suite(args.suite)
-    device = resolve_device(args.device)
     _set_threads(args.threads)
     if args.seeds is not None and args.seeds < 1:
         raise GanBenchError(f"--seeds must be >= 1, got {args.seeds}")
     if args.jobs < 1:
         raise GanBenchError(f"--jobs must be >= 1, got {args.jobs}")
-    results_dir = run_suite(suite, args.results, device, args.seeds,
-                            log=lambda m: tqdm.write(m, file=sys.stderr), jobs=args.jobs,
+
+    def log(message: str) -> None:
+        tqdm.write(message, file=sys.stderr)
+
+    if args.executor != "local":
+        return _run_through_submitit(args, suite, log)
+    device = resolve_device(args.device)
+    results_dir = run_suite(suite, args.results, device, args.seeds, log=log, jobs=args.jobs,
                             only=args.only, extend_from=args.extend_from, compile=args.compile,
                             tensorboard_dir=args.tensorboard)
     write_leaderboard(results_dir, suite.published)
     write_figures(results_dir)
     print(f"leaderboard: {results_dir / 'leaderboard.md'}")
+    return None
+
+
+def _run_through_submitit(args, suite, log) -> int:
+    """``--executor slurm`` or ``submitit-local``: one job per pending run (gan_bench.cluster_runs);
+    with ``--wait`` (the default for submitit-local) the leaderboard once every job has ended."""
+    from gan_bench.cluster_runs import ClusterOptions, RunJob, submit_runs, wait_for
+    from gan_bench.evaluations import evaluate_runs
+    from gan_bench.figures import write_figures
+    from gan_bench.leaderboard import write_leaderboard
+    from gan_bench.seeding import resolve_device
+    from gan_bench.suite import prepare_suite
+
+    slurm_options = dict(item.partition("=")[::2] for item in args.slurm_option)
+    options = ClusterOptions(args.executor, args.partition, args.time, args.gpus_per_run,
+                             args.cpus_per_run, args.mem, args.array_parallelism, slurm_options)
+    prepared = prepare_suite(suite, args.results, args.seeds, log, args.only, args.extend_from,
+                             args.compile)
+    results_dir = prepared.results_dir.resolve()
+    run_jobs = [RunJob(suite.path.resolve(), job.run_id, results_dir, args.device, args.seeds,
+                       args.compile, prepared.extend_from_dir) for job in prepared.pending]
+    jobs = submit_runs(run_jobs, results_dir, options, log) if run_jobs else []
+    if not (args.wait or args.executor == "submitit-local"):
+        print(f"{len(jobs)} jobs submitted; follow them with `gan-bench status {args.suite} "
+              f"--results {args.results}`, and rebuild the leaderboard with `gan-bench leaderboard "
+              f"{suite.name} --results {args.results}` when they have ended")
+        return 0
+    failed = wait_for(jobs, log)
+    evaluate_runs(prepared.all_jobs, results_dir, resolve_device(args.device),
+                  suite.meta.evaluation_metrics, log)
+    if write_leaderboard(results_dir, suite.published).empty:
+        raise GanBenchError(f"no runs recorded in {results_dir / 'runs.jsonl'}")
+    write_figures(results_dir)
+    print(f"leaderboard: {results_dir / 'leaderboard.md'}")
+    if failed:
+        print(f"gan-bench: {failed} of {len(jobs)} jobs failed (above)", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_evaluate(args) -> None:
@@ -251,6 +294,27 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--extend-from", metavar="SUITE", default=None,
                      help="start each run from its checkpoint in RESULTS/SUITE, a suite that gave "
                           "it fewer steps and is otherwise the same")
+    cluster = run.add_argument_group(
+        "cluster", "through submitit: one job per pending run; the results folder must be on storage "
+        "every node mounts (a job that cannot see it fails, naming it); a rerun resumes")
+    cluster.add_argument("--executor", choices=["local", "submitit-local", "slurm"], default="local",
+                         help="local: this process and its --jobs workers (default); slurm: a SLURM "
+                              "job array; submitit-local: the same jobs through submitit on this "
+                              "machine")
+    cluster.add_argument("--wait", action="store_true",
+                         help="wait for every job, report failures, rebuild the leaderboard "
+                              "(always with submitit-local)")
+    cluster.add_argument("--partition", default=None)
+    cluster.add_argument("--time", type=int, default=240, metavar="MINUTES",
+                         help="time limit of each job; at its pre-timeout signal a job requeues "
+                              "itself and resumes from its last checkpoint (default 240)")
+    cluster.add_argument("--gpus-per-run", type=int, default=0)
+    cluster.add_argument("--cpus-per-run", type=int, default=1)
+    cluster.add_argument("--mem", type=float, default=None, metavar="GB")
+    cluster.add_argument("--array-parallelism", type=int, default=256,
+                         help="jobs of the array running at once")
+    cluster.add_argument("--slurm-option", action="append", default=[], metavar="KEY=VALUE",
+                         help="any other sbatch option, e.g. account=myproject (repeatable)")
     run.add_argument("--tensorboard", type=Path, default=None, metavar="DIR",
                      help="write losses, D on real and generated data, curve metrics and samples to "
                           "TensorBoard, one subfolder per run id (pip install 'gan-bench[tensorboard]')")

@@ -8,13 +8,15 @@ recorded* (a checkpoint of a run that ended, killed before its record was writte
 ``gan-bench run`` writes it), or *not started*.
 A run's pace is its seconds of training per step so far; a run not started is given the median
 pace of the suite's runs of the same model that have one. Hours left are training hours of one
-run on its own: runs in parallel (``--jobs``) share them out.
+run on its own: runs in parallel (``--jobs``) share them out. Runs submitted through submitit
+(``--executor``) also show their job id and scheduler state (gan_bench.cluster_runs).
 """
 
 from pathlib import Path
 
 import pandas as pd
 
+from gan_bench.cluster_runs import submitted_jobs
 from gan_bench.jobs import Job
 from gan_bench.records import read_records
 from gan_bench.training import read_checkpoint
@@ -49,4 +51,9 @@ def suite_status(jobs: list[Job], results_dir: Path) -> pd.DataFrame:
     pace = table["seconds_per_step"].fillna(model_pace)
     table["hours_left"] = table["steps_left"] * pace / 3600
     table.loc[table["steps_left"] == 0, "hours_left"] = 0.0
-    return table[COLUMNS]
+    submitted = submitted_jobs(results_dir)
+    if not submitted:
+        return table[COLUMNS]
+    table["job_id"] = [submitted.get(run_id, {}).get("job_id", "") for run_id in table["run_id"]]
+    table["job_state"] = [submitted.get(run_id, {}).get("job_state", "") for run_id in table["run_id"]]
+    return table[COLUMNS + ["job_id", "job_state"]]

@@ -12,6 +12,7 @@ import multiprocessing
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -147,18 +148,22 @@ def _worker_init(threads: int, workers_started) -> None:
         _progress_line = workers_started.value
 
 
-def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int | None = None,
-              log=print, jobs: int = 1, only: str | None = None,
-              extend_from: str | None = None, compile: bool = False,
-              tensorboard_dir: Path | None = None) -> Path:
-    """Run every unfinished job of ``suite``, ``jobs`` at a time; returns the results folder.
-    ``extend_from`` names the suite under ``results_root`` whose checkpoints the runs extend;
-    with ``tensorboard_dir`` each run writes its live monitoring there (gan_bench.tensorboard_monitor).
+@dataclass
+class PreparedSuite:
+    """A suite's results folder made ready, and its runs: all of them and those still to train."""
 
-    With ``jobs > 1`` runs go to worker processes with ``torch.get_num_threads() // jobs`` threads
-    each (at least 1). Each run is recorded as it finishes, by the process that trained it, under
-    its claim. A stop signal stops the suite at the runs' next steps (Stopped).
-    """
+    results_dir: Path
+    all_jobs: list[Job]
+    pending: list[Job]
+    extend_from_dir: Path | None
+
+
+def prepare_suite(suite: Suite, results_root: Path, seeds: int | None = None, log=print,
+                  only: str | None = None, extend_from: str | None = None,
+                  compile: bool = False) -> PreparedSuite:
+    """The results folder checked writable and cleared of orphan temporaries; the recorded runs
+    checked against their config; the runs still to train (with ``extend_from``, each with a
+    checkpoint to start from)."""
     results_dir = Path(results_root) / suite.name
     require_writable_folder(results_dir, "results folder")
     for orphan in remove_orphan_temporaries(results_dir):
@@ -179,6 +184,24 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
     extend_from_dir = Path(results_root) / extend_from if extend_from else None
     if extend_from_dir is not None:
         _check_extension(results_dir, extend_from_dir, pending)
+    return PreparedSuite(results_dir, all_jobs, pending, extend_from_dir)
+
+
+def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int | None = None,
+              log=print, jobs: int = 1, only: str | None = None,
+              extend_from: str | None = None, compile: bool = False,
+              tensorboard_dir: Path | None = None) -> Path:
+    """Run every unfinished job of ``suite``, ``jobs`` at a time; returns the results folder.
+    ``extend_from`` names the suite under ``results_root`` whose checkpoints the runs extend;
+    with ``tensorboard_dir`` each run writes its live monitoring there (gan_bench.tensorboard_monitor).
+
+    With ``jobs > 1`` runs go to worker processes with ``torch.get_num_threads() // jobs`` threads
+    each (at least 1). Each run is recorded as it finishes, by the process that trained it, under
+    its claim. A stop signal stops the suite at the runs' next steps (Stopped).
+    """
+    prepared = prepare_suite(suite, results_root, seeds, log, only, extend_from, compile)
+    results_dir, all_jobs, pending = prepared.results_dir, prepared.all_jobs, prepared.pending
+    extend_from_dir = prepared.extend_from_dir
     progress = tqdm(total=len(all_jobs), initial=len(all_jobs) - len(pending), desc=suite.name,
                     unit="run", disable=None)
 

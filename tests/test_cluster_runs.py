@@ -1,0 +1,76 @@
+import os
+import signal
+import time
+from pathlib import Path
+
+import torch
+
+from gan_bench.checkpoint_file import read_checkpoint_file
+from gan_bench.cli import main
+from gan_bench.cluster_runs import ClusterOptions, RunJob, submit_runs, submitted_jobs
+from gan_bench.config import load_suite
+from gan_bench.records import read_records
+from gan_bench.suite import run_suite
+from tests.conftest import TINY_SUITE
+
+
+def children_of(pid: int) -> list[int]:
+    """The pids of the live processes whose parent is ``pid`` (from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_eight_runs_through_submitits_local_executor_record_each_run_once(tmp_path, capsys):
+    suite = tmp_path / "tiny.toml"
+    suite.write_text(TINY_SUITE.replace("seeds = 2", "seeds = 4"))
+    assert main(["run", str(suite), "--executor", "submitit-local", "--device", "cpu",
+                 "--results", str(tmp_path / "results")]) == 0
+    folder = tmp_path / "results" / "tiny"
+    lines = (folder / "runs.jsonl").read_text().splitlines()
+    records = read_records(folder)  # every line a complete record, no run twice (else an error)
+    assert len(lines) == len(records) == 8
+    assert sorted(r["run_id"] for r in records) == sorted(
+        f"{model}__ring8__seed{seed}" for model in ("gan", "vae") for seed in range(4))
+    jobs = submitted_jobs(folder)
+    assert len({note["job_id"] for note in jobs.values()}) == 8
+    assert all(note["job_state"] == "ENDED" for note in jobs.values())
+    assert "leaderboard:" in capsys.readouterr().out
+    assert main(["status", str(suite), "--results", str(tmp_path / "results")]) == 0
+    shown = capsys.readouterr().out
+    assert "job_state" in shown and shown.count("ENDED") == 8
+
+
+def test_a_job_preempted_part_way_requeues_and_ends_where_an_uninterrupted_run_ends(tmp_path):
+    suite_path = tmp_path / "long.toml"
+    suite_path.write_text(TINY_SUITE.replace("steps = 12", "steps = 3000").replace("seeds = 2", "seeds = 1")
+                          .replace("checkpoint_every_steps = 4", "checkpoint_every_steps = 100")
+                          .replace("log_every_steps = 4", "log_every_steps = 100"))
+    suite = load_suite(str(suite_path))
+    uninterrupted = read_records(run_suite(suite, tmp_path / "local", torch.device("cpu"), only="^gan",
+                                           log=lambda m: None))[0]
+    results_dir = tmp_path / "cluster" / "long"
+    results_dir.mkdir(parents=True)
+    run = RunJob(suite_path, "gan__ring8__seed0", results_dir, "cpu", None, False, None)
+    (job,) = submit_runs([run], results_dir, ClusterOptions("submitit-local"), log=lambda m: None)
+    checkpoint = results_dir / "checkpoints" / "gan__ring8__seed0.pt"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:  # preempt once it has trained part of its budget
+        if checkpoint.exists() and read_checkpoint_file(checkpoint)["step"] >= 500:
+            break
+        time.sleep(0.05)
+    # what SLURM does at the pre-timeout or a preemption: signal the task (submitit's local
+    # controller forwards it only at its own time limit)
+    (task,) = children_of(job._process.pid)
+    os.kill(task, signal.SIGUSR2)
+    assert job.result() == "gan__ring8__seed0: finished"
+    (record,) = read_records(results_dir)
+    assert len(record["invocations"]) == 2 and record["invocations"][1]["from_step"] >= 500
+    assert record["metrics"] == uninterrupted["metrics"]
+    assert record["history"] == uninterrupted["history"]
