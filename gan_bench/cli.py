@@ -60,7 +60,7 @@ def _run_through_submitit(args, suite, log) -> int:
                              args.compile)
     results_dir = prepared.results_dir.resolve()
     run_jobs = [RunJob(suite.path.resolve(), job.run_id, results_dir, args.device, args.seeds,
-                       args.compile, prepared.extend_from_dir) for job in prepared.pending]
+                       args.compile, prepared.extend_from_dir, args.threads) for job in prepared.pending]
     jobs = submit_runs(run_jobs, results_dir, options, log) if run_jobs else []
     if not (args.wait or args.executor == "submitit-local"):
         print(f"{len(jobs)} jobs submitted; follow them with `gan-bench status {args.suite} "

@@ -50,12 +50,15 @@ class RunJob:
     """One run as a submitit job: a checkpointable callable, pickled by submitit."""
 
     def __init__(self, suite_path: Path, run_id: str, results_dir: Path, device: str,
-                 seeds: int | None, compile: bool, extend_from_dir: Path | None):
+                 seeds: int | None, compile: bool, extend_from_dir: Path | None,
+                 threads: int | None = None):
         self.suite_path, self.run_id, self.results_dir = str(suite_path), run_id, Path(results_dir)
         self.device, self.seeds, self.compile = device, seeds, compile
-        self.extend_from_dir = extend_from_dir
+        self.extend_from_dir, self.threads = extend_from_dir, threads
 
     def __call__(self) -> str:
+        import torch
+
         from gan_bench.config import load_suite
         from gan_bench.jobs import expand_jobs
         from gan_bench.run_claims import RunTakenElsewhere
@@ -65,6 +68,8 @@ class RunJob:
         if not self.results_dir.is_dir():
             raise GanBenchError(f"results folder {self.results_dir} is not visible on "
                                 f"{socket.gethostname()}: it must be on storage the nodes share")
+        if self.threads is not None:
+            torch.set_num_threads(self.threads)
         suite = load_suite(self.suite_path)
         (job,) = expand_jobs(suite, self.seeds, f"^{re.escape(self.run_id)}$", self.compile)
         try:
