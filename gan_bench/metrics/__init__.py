@@ -2,9 +2,11 @@
 
 from gan_bench.metrics import (  # noqa: F401
     class_coverage,
+    density_coverage,
     domain_fid,
     exact_ll,
     fid,
+    fid_infinity,
     frechet,
     game,
     modes,

@@ -182,11 +182,13 @@ def fid_for_dataset(dataset, samples: torch.Tensor, real_count: int = MNIST_REAL
 
 def fid_metric(dataset, samples: torch.Tensor) -> dict[str, float]:
     """Registered as ``fid``: the float results; precision and recall prefixed so that they stay
-    apart from other metrics' keys in a run record's flat metrics dict."""
+    apart from other metrics' keys in a run record's flat metrics dict; the sample counts beside
+    them (FID depends on them: gan_bench.metrics.fid_infinity)."""
     result = fid_for_dataset(dataset, samples, device=samples.device)
     return {KEY_FID: result[KEY_FID], KEY_KID_MEAN: result[KEY_KID_MEAN],
             KEY_KID_STD: result[KEY_KID_STD], "fid_precision": result[KEY_PRECISION],
-            "fid_recall": result[KEY_RECALL]}
+            "fid_recall": result[KEY_RECALL], "fid_n_samples": result["n_samples"],
+            "fid_n_real": result["n_real"]}
 
 
 register_metric("fid", fid_metric, supports=has_mnist_test_images)

@@ -1,0 +1,54 @@
+"""Inception pool3 features of images, as FID computes them, for the metrics that need the
+features themselves (density and coverage, FID at several sample counts).
+
+torch-fidelity extracts them: the same feature extractor, layer and weights as ``fid`` (its
+``create_feature_extractor`` and ``extract_featuresdict_from_input_id_cached``), and the real
+images' features are cached by torch-fidelity under the same name as ``fid`` caches them
+(gan_bench.metrics.fid.real_cache_name), so a suite scoring both extracts them once.
+"""
+
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import torch
+from torch_fidelity.utils import create_feature_extractor, extract_featuresdict_from_input_id_cached
+
+from gan_bench.cache import cache_dir
+from gan_bench.metrics import inception_weights
+from gan_bench.metrics.fid import (
+    CACHE_SUBDIR,
+    FEATURE_EXTRACTOR,
+    FEATURE_LAYER,
+    MNIST_REAL_SPLIT,
+    Uint8Images,
+    current_cuda_device,
+    mnist_real_images,
+    real_cache_name,
+)
+
+
+def features_of(samples: torch.Tensor, real: torch.Tensor, real_name: str,
+                device: torch.device | str = "cpu", cache_root: Path | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pool3 features (N, 2048) of ``samples`` and of ``real`` (cached under ``real_name``),
+    float (N, C, H, W) images in [0, 1]; torch-fidelity's messages go to stderr."""
+    cuda = torch.device(device).type == "cuda"
+    options = {"input1": Uint8Images(samples), "input2": Uint8Images(real),
+               "input2_cache_name": real_name, "cache": True,
+               "cache_root": str(cache_root or cache_dir() / CACHE_SUBDIR), "cuda": cuda,
+               "verbose": True, "save_cpu_ram": True}
+    with redirect_stdout(sys.stderr), current_cuda_device(device):
+        extractor = create_feature_extractor(
+            FEATURE_EXTRACTOR, [FEATURE_LAYER], cuda=cuda,
+            feature_extractor_weights_path=str(inception_weights.inception_weights_path()))
+        generated = extract_featuresdict_from_input_id_cached(1, extractor, **options)[FEATURE_LAYER]
+        reference = extract_featuresdict_from_input_id_cached(2, extractor, **options)[FEATURE_LAYER]
+    return generated.cpu(), reference.cpu()
+
+
+def mnist_features(dataset, samples: torch.Tensor, real_count: int, metric: str,
+                   device: torch.device | str = "cpu") -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`features_of` ``samples`` and of the first ``real_count`` MNIST test images."""
+    real = mnist_real_images(dataset, real_count, metric)
+    return features_of(samples, real, real_cache_name(dataset.name, MNIST_REAL_SPLIT, real_count), device)

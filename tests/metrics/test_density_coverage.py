@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+import torch
+from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
+
+from gan_bench.data.mnist import Mnist
+from gan_bench.metrics import fid
+from gan_bench.metrics.density_coverage import NEAREST_K, density_coverage
+from gan_bench.metrics.inception_features import features_of
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+def gaussian_features(n, seed, shift=0.0):
+    return np.random.default_rng(seed).normal(size=(n, 16)) + shift
+
+
+def test_two_draws_of_one_distribution_score_near_1_and_a_shifted_one_near_0():
+    real = gaussian_features(2000, 0)
+    same = density_coverage(gaussian_features(2000, 1), real)
+    assert same["density"] == pytest.approx(1.0, abs=0.1)
+    assert same["coverage"] == pytest.approx(0.97, abs=0.03)
+    assert (same["prdc_k"], same["prdc_n_samples"], same["prdc_n_real"]) == (NEAREST_K, 2000, 2000)
+    shifted = density_coverage(gaussian_features(2000, 1, shift=2.0), real)
+    assert shifted["density"] < 0.2 and shifted["coverage"] < 0.3
+    collapsed = density_coverage(np.repeat(gaussian_features(1, 2) * 0.1, 2000, axis=0), real)
+    assert collapsed["coverage"] < 0.05  # one point covers few real balls, however dense
+
+
+def test_the_features_are_the_ones_fid_is_computed_on(tmp_path):
+    """FID from these features with torch-fidelity's statistics equals ``fid``'s own FID."""
+    real = Mnist().parzen_test()[:6].reshape(-1, 1, 28, 28)
+    samples = 1 - real
+    name = fid.real_cache_name("mnist", "test", 6)
+    generated, reference = features_of(samples, real, name, cache_root=tmp_path)
+    assert generated.shape == reference.shape == (6, 2048)
+    ours = fid_statistics_to_metric(fid_features_to_statistics(generated.double()),
+                                    fid_features_to_statistics(reference.double()), verbose=False)
+    with pytest.warns(fid.FewSamplesWarning):
+        theirs = fid.fid_kid_prc(samples, real, name, kid_subset_size=3, cache_root=tmp_path)
+    assert ours[KEY_METRIC_FID] == pytest.approx(theirs["fid"], rel=1e-4)
+    assert torch.isfinite(generated).all()
