@@ -32,6 +32,7 @@ JOBS_DIR = ".submitit"
 JOBS_FILE = "jobs.jsonl"
 EXECUTORS = ("local", "submitit-local", "slurm")
 LOG_TAIL_LINES = 15
+NOT_VISIBLE = "is not visible on"  # in the error of a job that cannot see the results folder
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class RunJob:
         from gan_bench.suite import run_job
 
         if not self.results_dir.is_dir():
-            raise GanBenchError(f"results folder {self.results_dir} is not visible on "
+            raise GanBenchError(f"results folder {self.results_dir} {NOT_VISIBLE} "
                                 f"{socket.gethostname()}: it must be on storage the nodes share")
         if self.threads is not None:
             torch.set_num_threads(self.threads)
@@ -122,16 +123,23 @@ def submit_runs(run_jobs: list[RunJob], results_dir: Path, options: ClusterOptio
 
 def wait_for(jobs: list, log) -> int:
     """Wait until every job has ended; log each outcome, and each failure with the tail of its
-    log; returns how many failed."""
+    log; returns how many failed. A job that cannot see the results folder cancels the others and
+    is a one-line error: the folder is not shared with the nodes."""
     failed = 0
     for job in jobs:
         try:
             log(job.result())
         except Exception as error:  # submitit's FailedJobError / UncompletedJobError, any cause
             failed += 1
+            tail = (job.stderr() or "").strip().splitlines()[-LOG_TAIL_LINES:]
+            unseen = [line for line in tail if NOT_VISIBLE in line]
+            if unseen:
+                for other in jobs:
+                    other.cancel(check=False)
+                raise GanBenchError(f"job {job.job_id}: {unseen[-1].split('GanBenchError: ')[-1]}; "
+                                    f"the other jobs are cancelled") from None
             last = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
             log(f"job {job.job_id} failed: {last}")
-            tail = (job.stderr() or "").strip().splitlines()[-LOG_TAIL_LINES:]
             log("\n".join(f"    {line}" for line in tail))
     return failed
 

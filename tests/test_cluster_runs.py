@@ -3,12 +3,14 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
 import torch
 
 from gan_bench.checkpoint_file import read_checkpoint_file
 from gan_bench.cli import main
-from gan_bench.cluster_runs import ClusterOptions, RunJob, submit_runs, submitted_jobs
+from gan_bench.cluster_runs import ClusterOptions, RunJob, submit_runs, submitted_jobs, wait_for
 from gan_bench.config import load_suite
+from gan_bench.errors import GanBenchError
 from gan_bench.records import read_records
 from gan_bench.suite import run_suite
 from tests.conftest import TINY_SUITE
@@ -79,3 +81,17 @@ def test_a_job_preempted_part_way_requeues_and_ends_where_an_uninterrupted_run_e
     assert len(record["invocations"]) == 2 and record["invocations"][1]["from_step"] >= 500
     assert record["metrics"] == uninterrupted["metrics"]
     assert record["history"] == uninterrupted["history"]
+
+
+def test_a_results_folder_the_jobs_cannot_see_is_refused_in_one_line(tmp_path):
+    """What a node without the shared storage sees: the results folder is not there."""
+    suite_path = tmp_path / "tiny.toml"
+    suite_path.write_text(TINY_SUITE)
+    unseen = tmp_path / "not-mounted" / "tiny"
+    runs = [RunJob(suite_path, run_id, unseen, "cpu", None, False, None)
+            for run_id in ("gan__ring8__seed0", "vae__ring8__seed0")]
+    jobs = submit_runs(runs, tmp_path / "jobs", ClusterOptions("submitit-local"), log=lambda m: None)
+    with pytest.raises(GanBenchError, match=rf"results folder {unseen} is not visible on .*; the "
+                                            r"other jobs are cancelled"):
+        wait_for(jobs, log=lambda m: None)
+    assert not unseen.exists()
