@@ -51,7 +51,8 @@ def main() -> int:
     results_dir = args.results / SUITE
     table = collapse_rates(read_records(results_dir))
     shown = table.assign(rate=[f"{r:.2f} [{lo:.2f}, {hi:.2f}]" for r, lo, hi in
-                               zip(table["rate"], table["ci_low"], table["ci_high"], strict=True)])
+                               zip(table["rate"], table["ci_low"], table["ci_high"], strict=True)]
+                         ).drop(columns=["ci_low", "ci_high"])
     atomic_write_bytes(results_dir / "collapse_rate.md", (
         "# Collapse rate of the GAN paper's MNIST model in its first 10 epochs\n\n"
         f"A run collapsed where D(G(z)) (the batch mean at each log point) stayed below "
@@ -59,7 +60,7 @@ def main() -> int:
         f"(gan_bench/collapse.py). Rate with its exact {CONFIDENCE:.0%} binomial confidence "
         "interval (Clopper-Pearson); epochs at which the collapses began. Written by "
         "`python benchmarks/collapse_rate.py` from runs.jsonl.\n\n"
-        + shown.drop(columns=["ci_low", "ci_high"]).to_markdown(index=False) + "\n").encode())
+        + shown.to_markdown(index=False) + "\n").encode())
     atomic_write_bytes(results_dir / "collapse_rate.json", json.dumps(jsonable({
         "rows": table.to_dict("records"),
         **how_made({"suite": SUITE, "confidence": CONFIDENCE, "collapse_d_fake": COLLAPSE_D_FAKE,
