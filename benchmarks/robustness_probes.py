@@ -57,6 +57,7 @@ name = "ring8"
 """  # noqa: E501 (a TOML inline table is one line)
 RUN_ID = "gan__ring8__seed0"
 PROGRESS_BAR = re.compile(r"\d+%\|")  # a tqdm line, left out of the first line of stderr
+PROGRESS_BAR_END = re.compile(r"\r|(?<=it/s\])|(?<=s/it\])|(?<=\?it/s\])")
 
 
 def suite_text(steps=12, checkpoint=4, name="gan", width=16, extra="") -> str:
@@ -395,8 +396,10 @@ def run_probes(only: str | None) -> list[dict]:
             folder = Path(root) / probe.case
             folder.mkdir()
             result, check_held = getattr(cases, probe.case)(folder)
-            lines = [line for line in result.stderr.strip().splitlines()
-                     if not PROGRESS_BAR.search(line)]
+            # a progress bar ends without a newline: what follows it shares its line
+            segments = [part.strip() for line in result.stderr.splitlines()
+                        for part in PROGRESS_BAR_END.split(line)]
+            lines = [part for part in segments if part and not PROGRESS_BAR.search(part)]
             first = lines[0] if lines else ""
             rows.append({"item": probe.item, "case": probe.case,
                          "exit_status": result.returncode, "expected_status": probe.expected_status,
