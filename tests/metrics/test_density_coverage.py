@@ -40,3 +40,22 @@ def test_the_features_are_the_ones_fid_is_computed_on(tmp_path):
         theirs = fid.fid_kid_prc(samples, real, name, kid_subset_size=3, cache_root=tmp_path)
     assert ours[KEY_METRIC_FID] == pytest.approx(theirs["fid"], rel=1e-4)
     assert torch.isfinite(generated).all()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore:Matrix is singular")
+def test_fid_on_these_features_agrees_with_pytorch_fids_arithmetic(tmp_path):
+    """pytorch-fid's Inception weights download from GitHub, out of reach here, so the two
+    implementations are compared on the same features: pytorch-fid's Fréchet distance (scipy's
+    sqrtm) against torch-fidelity's, which ``fid`` and ``fid_infinity`` use. 20 images give a
+    singular covariance (scipy warns); the two still agree to 1e-3."""
+    from pytorch_fid.fid_score import calculate_frechet_distance
+
+    real = Mnist().parzen_test()[:40].reshape(-1, 1, 28, 28)
+    name = fid.real_cache_name("mnist", "test", 20)
+    generated, reference = features_of(real[20:], real[:20], name, cache_root=tmp_path)
+    ours = fid_statistics_to_metric(fid_features_to_statistics(generated.double()),
+                                    fid_features_to_statistics(reference.double()), verbose=False)
+    a, b = generated.double().numpy(), reference.double().numpy()
+    theirs = calculate_frechet_distance(a.mean(0), np.cov(a, rowvar=False),
+                                        b.mean(0), np.cov(b, rowvar=False))
+    assert ours[KEY_METRIC_FID] == pytest.approx(theirs, rel=1e-3)
