@@ -82,20 +82,27 @@ def heat_maps(results_dir: Path, records: list[dict], out: Path) -> None:
     plt.close(fig)
 
 
-def value_curves(records: list[dict], out: Path) -> None:
+def dataset_panels(records: list[dict]):
+    """A figure of two rows and a column per dataset, the datasets, and for each run (in record
+    order) its column, colour by loss, and a legend label on each loss's seed-0 run only."""
     datasets = sorted({r["config"]["dataset"] for r in records})
     fig, axes = plt.subplots(2, len(datasets), figsize=(5.5 * len(datasets), 7), squeeze=False)
+    runs = [(datasets.index(r["config"]["dataset"]), r, LOSS_COLOURS[r["config"]["model_name"]],
+             r["config"]["model_name"] if r["config"]["seed"] == 0 else None) for r in records]
+    return fig, axes, datasets, runs
+
+
+def value_curves(records: list[dict], out: Path) -> None:
+    fig, axes, datasets, runs = dataset_panels(records)
+    for column, record, colour, label in runs:
+        steps = [e["step"] for e in record["history"]]
+        axes[0, column].plot(steps, [e["value_nats"] for e in record["history"]], color=colour,
+                             alpha=0.7, lw=0.8, label=label)
+        axes[1, column].plot(steps, [e["d_real"] for e in record["history"]], color=colour,
+                             alpha=0.7, lw=0.8, label=label and f"{label}: D(x)")
+        axes[1, column].plot(steps, [e["d_fake"] for e in record["history"]], color=colour,
+                             alpha=0.7, lw=0.8, ls="--", label=label and f"{label}: D(G(z))")
     for column, dataset in enumerate(datasets):
-        for record in (r for r in records if r["config"]["dataset"] == dataset):
-            colour = LOSS_COLOURS[record["config"]["model_name"]]
-            steps = [e["step"] for e in record["history"]]
-            label = record["config"]["model_name"] if record["config"]["seed"] == 0 else None
-            axes[0, column].plot(steps, [e["value_nats"] for e in record["history"]], color=colour,
-                                 alpha=0.7, lw=0.8, label=label)
-            axes[1, column].plot(steps, [e["d_real"] for e in record["history"]], color=colour,
-                                 alpha=0.7, lw=0.8, label=label and f"{label}: D(x)")
-            axes[1, column].plot(steps, [e["d_fake"] for e in record["history"]], color=colour,
-                                 alpha=0.7, lw=0.8, ls="--", label=label and f"{label}: D(G(z))")
         axes[0, column].axhline(-LOG_4, color="black", lw=1, label="-log 4 (the optimum)")
         axes[1, column].axhline(0.5, color="black", lw=1, label="1/2")
         axes[0, column].set(title=f"{dataset}: V(D, G) on training batches", xlabel="step",
@@ -150,20 +157,17 @@ def saturation_table(points: pd.DataFrame) -> pd.DataFrame:
 
 
 def jsd_and_modes(records: list[dict], out: Path) -> None:
-    datasets = sorted({r["config"]["dataset"] for r in records})
-    fig, axes = plt.subplots(2, len(datasets), figsize=(5.5 * len(datasets), 7), squeeze=False)
+    fig, axes, datasets, runs = dataset_panels(records)
+    for column, record, colour, label in runs:
+        entries = curve_entries(record, "jsd_nats")
+        steps = np.array([e["step"] for e in entries])
+        jsd = np.array([e["jsd_nats"] for e in entries])
+        stderr = np.array([e["jsd_stderr_nats"] for e in entries])
+        axes[0, column].plot(steps, jsd, color=colour, lw=0.8, label=label)
+        axes[0, column].fill_between(steps, jsd - stderr, jsd + stderr, color=colour, alpha=0.2)
+        axes[1, column].plot(steps, [e["modes_captured"] for e in entries], color=colour, lw=0.8,
+                             label=label)
     for column, dataset in enumerate(datasets):
-        for record in (r for r in records if r["config"]["dataset"] == dataset):
-            colour = LOSS_COLOURS[record["config"]["model_name"]]
-            entries = curve_entries(record, "jsd_nats")
-            steps = np.array([e["step"] for e in entries])
-            jsd = np.array([e["jsd_nats"] for e in entries])
-            stderr = np.array([e["jsd_stderr_nats"] for e in entries])
-            label = record["config"]["model_name"] if record["config"]["seed"] == 0 else None
-            axes[0, column].plot(steps, jsd, color=colour, lw=0.8, label=label)
-            axes[0, column].fill_between(steps, jsd - stderr, jsd + stderr, color=colour, alpha=0.2)
-            axes[1, column].plot(steps, [e["modes_captured"] for e in entries], color=colour, lw=0.8,
-                                 label=label)
         axes[0, column].axhline(math.log(2), color="grey", lw=0.8, ls=":", label="log 2 (disjoint)")
         axes[0, column].set(title=f"{dataset}: JSD(p_data || p_g) ± s.e.", xlabel="step", ylabel="nats")
         axes[1, column].set(title=f"{dataset}: modes captured", xlabel="step")

@@ -87,9 +87,10 @@ def schema_problem(record: dict, schema: dict, prefix: str = "") -> str | None:
             problem = schema_problem(value, kind, f"{prefix}{field}.")
             if problem:
                 return problem
-    for name, value in record.get("metrics", {}).items() if "metrics" in schema else ():
-        if not _is_metric_value(value):
-            return f"metric {name} is {json.dumps(value)[:40]}, not a number"
+    if "metrics" in schema:
+        for name, value in record["metrics"].items():
+            if not _is_metric_value(value):
+                return f"metric {name} is {json.dumps(value)[:40]}, not a number"
     return None
 
 

@@ -1,6 +1,7 @@
 """Seeding and device choice for repeatable runs."""
 
 import random
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -43,6 +44,16 @@ def load_rng_state(state: dict) -> None:
     torch.set_rng_state(state["torch"])
     if "cuda" in state and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])
+
+
+@contextmanager
+def forked_rng(device: torch.device, seed: int):
+    """Torch's RNG (and ``device``'s, on CUDA) seeded with ``seed`` inside the block and restored
+    after it: work done there (drawing samples to score or to show) leaves a run's trajectory as it
+    was."""
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+        torch.manual_seed(seed)
+        yield
 
 
 def resolve_device(name: str) -> torch.device:

@@ -30,7 +30,7 @@ from gan_bench.provenance import how_made
 from gan_bench.records import append_record, read_records
 from gan_bench.run_claims import RunTakenElsewhere, claim_run
 from gan_bench.samples_io import run_samples_path, save_samples
-from gan_bench.seeding import seed_everything
+from gan_bench.seeding import forked_rng, seed_everything
 from gan_bench.stop_signals import Stopped, handle_in_worker, raise_if_requested, requested, stop_on_signals
 from gan_bench.tensorboard_monitor import TensorboardMonitor
 from gan_bench.training import ConfigDriftError, Trainer, config_differences
@@ -50,8 +50,7 @@ def learning_curve_hook(job: Job, dataset, device: torch.device):
     def hook(model, step: int) -> dict[str, float]:
         if step % train.curve_every_steps:
             return {}
-        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
-            torch.manual_seed(job.seed + step)
+        with forked_rng(device, job.seed + step):
             samples = model.sample(train.curve_samples)
             return score(dataset, samples, names, model)  # the game metric draws noise too
 

@@ -18,6 +18,7 @@ from torchvision.utils import make_grid
 
 from gan_bench.errors import GanBenchError
 from gan_bench.safe_paths import inside
+from gan_bench.seeding import forked_rng
 
 SHOWN_SAMPLES = 64
 HISTOGRAM_BINS = 128
@@ -46,8 +47,7 @@ class TensorboardMonitor:
         self.writer.flush()
 
     def _samples(self, model, step: int) -> None:
-        with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
-            torch.manual_seed(self.seed + step)
+        with forked_rng(self.device, self.seed + step):
             samples = model.sample(SHOWN_SAMPLES).detach().float().cpu()
         if samples.dim() == 4:
             self.writer.add_image("samples", make_grid(samples.clamp(0, 1), nrow=8), step)
