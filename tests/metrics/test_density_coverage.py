@@ -59,3 +59,25 @@ def test_fid_on_these_features_agrees_with_pytorch_fids_arithmetic(tmp_path):
     theirs = calculate_frechet_distance(a.mean(0), np.cov(a, rowvar=False),
                                         b.mean(0), np.cov(b, rowvar=False))
     assert ours[KEY_METRIC_FID] == pytest.approx(theirs, rel=1e-3)
+
+
+def test_one_samples_tensor_goes_through_inception_once(tmp_path, monkeypatch):
+    """density_coverage and fid_infinity on one run's samples share the generated features; new
+    samples are extracted afresh."""
+    from gan_bench.metrics import inception_features
+
+    extracted = []
+    extract = inception_features.extract_featuresdict_from_input_id_cached
+
+    def counting(input_id, *args, **kwargs):
+        extracted.append(input_id)
+        return extract(input_id, *args, **kwargs)
+
+    monkeypatch.setattr(inception_features, "extract_featuresdict_from_input_id_cached", counting)
+    real = Mnist().parzen_test()[:8].reshape(-1, 1, 28, 28)
+    name = fid.real_cache_name("mnist", "test", 4)
+    first, _ = features_of(real[4:], real[:4], name, cache_root=tmp_path)
+    again, _ = features_of(real[4:].clone(), real[:4], name, cache_root=tmp_path)
+    assert extracted == [1, 2, 2] and torch.equal(first, again)
+    other, _ = features_of(1 - real[4:], real[:4], name, cache_root=tmp_path)
+    assert extracted == [1, 2, 2, 1, 2] and not torch.equal(first, other)
