@@ -364,12 +364,13 @@ def build_parser() -> argparse.ArgumentParser:
                             "baseline's own threshold wins")
     bench.add_argument("--threshold-for", action="append", default=[], metavar="WORKLOAD=FRACTION",
                        help="a per-workload threshold, saved with --save (repeatable)")
-    bench.add_argument("--min-speedup-vs-straightforward", type=float, default=1.1,
-                       help="saved with --save: the reference GAN step's least speed-up over the "
-                            "straightforward one")
-    bench.add_argument("--min-fraction-of-matmul-peak", type=float, default=0.6,
-                       help="saved with --save: the reference GAN step's least FLOP/s as a "
-                            "fraction of the matrix-product peak")
+    bench.add_argument("--min-speedup-vs-straightforward", type=float, default=None,
+                       help="the reference GAN step's least speed-up over the straightforward one "
+                            "(with --save default 1.1; with --compare default the baseline's)")
+    bench.add_argument("--min-fraction-of-matmul-peak", type=float, default=None,
+                       help="the reference GAN step's least FLOP/s as a fraction of the "
+                            "matrix-product peak (with --save default 0.6; with --compare default "
+                            "the baseline's)")
     bench.add_argument("--compile", action="store_true",
                        help="also time each model's step with its networks through torch.compile")
     bench.add_argument("--suite", action="append", default=[], metavar="FILE",

@@ -38,8 +38,9 @@ class BenchOptions:
     round_seconds: float = 0.15
     threshold: float = 0.25
     thresholds: dict[str, float] = field(default_factory=dict)
-    min_speedup_vs_straightforward: float | None = 1.1
-    min_fraction_of_matmul_peak: float | None = 0.6
+    # None: the baseline's minimum under --compare, speed_gate.DEFAULT_INVARIANT_MINIMUMS under --save
+    min_speedup_vs_straightforward: float | None = None
+    min_fraction_of_matmul_peak: float | None = None
     speed: bool = True
     compile: bool = False
     suites: tuple[str, ...] = ()  # user suites whose models' steps are timed too
@@ -48,6 +49,12 @@ class BenchOptions:
     gate_seeds: int = 2
     band_seeds: int | None = None
     jobs: int = 1
+
+    def invariant_minimums(self) -> dict[str, float]:
+        """The minimums given to this run, by invariant name (those left None are absent)."""
+        given = {"speedup_vs_straightforward": self.min_speedup_vs_straightforward,
+                 "fraction_of_matmul_peak": self.min_fraction_of_matmul_peak}
+        return {name: value for name, value in given.items() if value is not None}
 
     def __post_init__(self):
         if self.rounds < MIN_ROUNDS:
@@ -163,7 +170,7 @@ def _compare(current, invariants, quality_runs, baseline, options, device, prepa
     """Print the verdict tables; True when something failed (after one re-measurement)."""
     thresholds = {**baseline.get("thresholds", {}), **options.thresholds}
     threshold = baseline.get("threshold", options.threshold)
-    minimums = baseline.get("invariant_minimums", {})
+    minimums = {**baseline.get("invariant_minimums", {}), **options.invariant_minimums()}
 
     def speed_verdicts():
         return speed_gate.compare_speed(current, baseline["workloads"], threshold, thresholds)
@@ -200,15 +207,13 @@ def _compare(current, invariants, quality_runs, baseline, options, device, prepa
 
 def _save(path: Path, options: BenchOptions, device: torch.device, current, invariant_values,
           quality_runs, bands, gate_seeds: int) -> None:
-    minimums = {"speedup_vs_straightforward": options.min_speedup_vs_straightforward,
-                "fraction_of_matmul_peak": options.min_fraction_of_matmul_peak}
     report = {
         "format": FORMAT,
         "device": device.type,
         "threads": options.threads,
         "threshold": options.threshold,
         "thresholds": options.thresholds,
-        "invariant_minimums": {k: v for k, v in minimums.items() if v is not None},
+        "invariant_minimums": {**speed_gate.DEFAULT_INVARIANT_MINIMUMS, **options.invariant_minimums()},
         "invariant_values": invariant_values,
         "workloads": current,
         "quality": {"suite": quality_bands.QUALITY_SUITE, "gate_seeds": gate_seeds,

@@ -20,6 +20,8 @@ INVARIANT_WORKLOADS = {
     "speedup_vs_straightforward": (GAN_STEP, STRAIGHTFORWARD_STEP),
     "fraction_of_matmul_peak": (GAN_STEP, MATMUL_PEAK),
 }
+# Saved with a baseline unless --save is given others; --compare uses the baseline's unless given.
+DEFAULT_INVARIANT_MINIMUMS = {"speedup_vs_straightforward": 1.1, "fraction_of_matmul_peak": 0.6}
 
 
 def compare_speed(current: dict[str, dict], baseline: dict[str, dict], threshold: float,

@@ -68,6 +68,24 @@ def test_a_clean_run_passes_against_its_own_baseline(tmp_path, capsys):
     assert "verdict: passed" in capsys.readouterr().out
 
 
+def test_an_invariant_minimum_given_to_compare_overrides_the_baselines(tmp_path, capsys):
+    """A baseline saved with an unreachable matmul-peak floor fails; the same comparison given a
+    reachable floor passes, and the table shows the floor used."""
+    baseline = tmp_path / "baseline.json"
+    invariant_steps = ["--only", "^(step/mnist/gan|matmul/peak)$", "--no-quality", *FAST]
+    assert main(["bench", *invariant_steps, "--min-fraction-of-matmul-peak", "50",
+                 "--save", str(baseline)]) == 0
+    saved = json.loads(baseline.read_text())["invariant_minimums"]
+    assert saved == {"speedup_vs_straightforward": 1.1, "fraction_of_matmul_peak": 50.0}
+    assert main(["bench", *invariant_steps, "--compare", str(baseline)]) == 1
+    assert "| fraction_of_matmul_peak" in capsys.readouterr().out
+    assert main(["bench", *invariant_steps, "--min-fraction-of-matmul-peak", "0.01",
+                 "--compare", str(baseline)]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines()
+               if line.startswith("| fraction_of_matmul_peak"))
+    assert "0.01" in row and "ok" in row
+
+
 @pytest.mark.parametrize("broken", [False, True], ids=["clean", "broken-learning-rate"])
 def test_quality_runs_are_checked_against_the_committed_seed_bands(capsys, replace_model, broken):
     if broken:
