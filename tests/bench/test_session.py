@@ -72,7 +72,7 @@ def test_an_invariant_minimum_given_to_compare_overrides_the_baselines(tmp_path,
     """A baseline saved with an unreachable matmul-peak floor fails; the same comparison given a
     reachable floor passes, and the table shows the floor used."""
     baseline = tmp_path / "baseline.json"
-    invariant_steps = ["--only", "^(step/mnist/gan|matmul/peak)$", "--no-quality", *FAST]
+    invariant_steps = ["--only", "^(step/mnist/gan|matmul/peak)$", "--no-quality", "--rounds", "5", *FAST]
     assert main(["bench", *invariant_steps, "--min-fraction-of-matmul-peak", "50",
                  "--save", str(baseline)]) == 0
     saved = json.loads(baseline.read_text())["invariant_minimums"]
