@@ -41,7 +41,7 @@ def features_of(samples: torch.Tensor, real: torch.Tensor, real_name: str,
     float (N, C, H, W) images in [0, 1]; torch-fidelity's messages go to stderr."""
     cuda = torch.device(device).type == "cuda"
     key = (hashlib.sha256(samples.detach().cpu().contiguous().numpy().tobytes()).hexdigest(),
-           real_name, str(cache_root), torch.device(device).type)
+           torch.device(device).type)  # the generated features depend on nothing else
     options = {"input1": Uint8Images(samples), "input2": Uint8Images(real),
                "input2_cache_name": real_name, "cache": True,
                "cache_root": str(cache_root or cache_dir() / CACHE_SUBDIR), "cuda": cuda,
