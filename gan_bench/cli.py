@@ -359,9 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--save", type=Path, default=None, metavar="FILE", help="write the figures as JSON")
     bench.add_argument("--compare", type=Path, default=None, metavar="BASELINE",
                        help="a file written by --save (e.g. benchmarks/bench-baselines/cpu.json)")
-    bench.add_argument("--threshold", type=float, default=0.25,
-                       help="largest tolerated fall of a ratio, as a fraction (default 0.25); a "
-                            "baseline's own threshold wins")
+    bench.add_argument("--threshold", type=float, default=None,
+                       help="largest tolerated fall of a ratio, as a fraction (with --save default "
+                            "0.25; with --compare default the baseline's)")
     bench.add_argument("--threshold-for", action="append", default=[], metavar="WORKLOAD=FRACTION",
                        help="a per-workload threshold, saved with --save (repeatable)")
     bench.add_argument("--min-speedup-vs-straightforward", type=float, default=None,

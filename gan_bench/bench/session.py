@@ -36,9 +36,10 @@ class BenchOptions:
     rounds: int = 10
     warmup_rounds: int = 2
     round_seconds: float = 0.15
-    threshold: float = 0.25
+    # None: the baseline's value under --compare, speed_gate's DEFAULT_THRESHOLD and
+    # DEFAULT_INVARIANT_MINIMUMS under --save; a value given wins over the baseline's
+    threshold: float | None = None
     thresholds: dict[str, float] = field(default_factory=dict)
-    # None: the baseline's minimum under --compare, speed_gate.DEFAULT_INVARIANT_MINIMUMS under --save
     min_speedup_vs_straightforward: float | None = None
     min_fraction_of_matmul_peak: float | None = None
     speed: bool = True
@@ -62,7 +63,8 @@ class BenchOptions:
         if self.warmup_rounds < 0 or self.round_seconds <= 0 or self.threads < 1 or self.jobs < 1:
             raise GanBenchError("--warmup-rounds must be >= 0, --round-seconds > 0, "
                                 "--threads and --jobs >= 1")
-        if self.threshold <= 0 or any(t <= 0 for t in self.thresholds.values()):
+        if (self.threshold is not None and self.threshold <= 0) or any(
+                t <= 0 for t in self.thresholds.values()):
             raise GanBenchError("thresholds must be positive fractions (0.25 is 25%)")
         if not (self.speed or self.quality):
             raise GanBenchError("--no-speed and --no-quality leave nothing to do")
@@ -169,7 +171,8 @@ def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
 def _compare(current, invariants, quality_runs, baseline, options, device, prepared) -> bool:
     """Print the verdict tables; True when something failed (after one re-measurement)."""
     thresholds = {**baseline.get("thresholds", {}), **options.thresholds}
-    threshold = baseline.get("threshold", options.threshold)
+    threshold = (options.threshold if options.threshold is not None
+                 else baseline.get("threshold", speed_gate.DEFAULT_THRESHOLD))
     minimums = {**baseline.get("invariant_minimums", {}), **options.invariant_minimums()}
 
     def speed_verdicts():
@@ -211,7 +214,7 @@ def _save(path: Path, options: BenchOptions, device: torch.device, current, inva
         "format": FORMAT,
         "device": device.type,
         "threads": options.threads,
-        "threshold": options.threshold,
+        "threshold": speed_gate.DEFAULT_THRESHOLD if options.threshold is None else options.threshold,
         "thresholds": options.thresholds,
         "invariant_minimums": {**speed_gate.DEFAULT_INVARIANT_MINIMUMS, **options.invariant_minimums()},
         "invariant_values": invariant_values,

@@ -21,6 +21,7 @@ INVARIANT_WORKLOADS = {
     "fraction_of_matmul_peak": (GAN_STEP, MATMUL_PEAK),
 }
 # Saved with a baseline unless --save is given others; --compare uses the baseline's unless given.
+DEFAULT_THRESHOLD = 0.25  # a ratio may fall by 25% before it is a regression
 DEFAULT_INVARIANT_MINIMUMS = {"speedup_vs_straightforward": 1.1, "fraction_of_matmul_peak": 0.6}
 
 

@@ -86,6 +86,26 @@ def test_an_invariant_minimum_given_to_compare_overrides_the_baselines(tmp_path,
     assert "0.01" in row and "ok" in row
 
 
+def test_a_threshold_given_to_compare_overrides_the_baselines(tmp_path, capsys):
+    """The speed table's threshold column is the baseline's threshold unless --compare is given
+    one."""
+    baseline = tmp_path / "baseline.json"
+    one_step = ["--only", "^step/mog/vae$", "--no-quality", "--rounds", "5", *FAST]
+    assert main(["bench", *one_step, "--threshold", "0.9", "--save", str(baseline)]) == 0
+    assert json.loads(baseline.read_text())["threshold"] == 0.9
+
+    def threshold_column(argv):
+        main(["bench", *one_step, *argv, "--compare", str(baseline)])
+        lines = capsys.readouterr().out.splitlines()
+        header = next(line for line in lines if "threshold %" in line).split("|")
+        row = next(line for line in lines if line.startswith("| step/mog/vae")).split("|")
+        return float(row[[cell.strip() for cell in header].index("threshold %")])
+
+    capsys.readouterr()
+    assert threshold_column([]) == 90.0
+    assert threshold_column(["--threshold", "0.5"]) == 50.0
+
+
 @pytest.mark.parametrize("broken", [False, True], ids=["clean", "broken-learning-rate"])
 def test_quality_runs_are_checked_against_the_committed_seed_bands(capsys, replace_model, broken):
     if broken:
