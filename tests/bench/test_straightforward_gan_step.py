@@ -24,38 +24,46 @@ def batches(n: int) -> list[torch.Tensor]:
 
 def trained_pair(simultaneous: bool) -> tuple[GanMnist, GanMnist]:
     """The reference model and a copy trained by the straightforward step on the same batches and
-    noise, 20 steps, dropout off (its masks would differ between one forward and two)."""
-    options = GanMnist.Options(input_keep_prob=1.0, hidden_keep_prob=1.0)
-    torch.manual_seed(0)
-    reference = GanMnist(options, SyntheticDigits(), CPU)
-    other = copy.deepcopy(reference)
-    straightforward = load_straightforward_step()(other, simultaneous=simultaneous)
-    data = batches(STEPS)
-    torch.manual_seed(5)
-    for batch in data:
-        reference.train_step(batch)
-    torch.manual_seed(5)
-    for batch in data:
-        straightforward.train_step(batch)
+    noise, 20 steps, dropout off (its masks would differ between one forward and two), in float64:
+    in float32 the two forms' rounding (BCEWithLogitsLoss against the reference's softplus form of
+    the same loss, reductions whose order depends on the CPU and the thread count) differed by up
+    to 5e-7 on a bias near zero after 20 steps on one thread of an Intel Xeon, by 2e-8 on two."""
+    previous_dtype = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        options = GanMnist.Options(input_keep_prob=1.0, hidden_keep_prob=1.0)
+        torch.manual_seed(0)
+        reference = GanMnist(options, SyntheticDigits(), CPU)
+        other = copy.deepcopy(reference)
+        straightforward = load_straightforward_step()(other, simultaneous=simultaneous)
+        data = batches(STEPS)
+        torch.manual_seed(5)
+        for batch in data:
+            reference.train_step(batch)
+        torch.manual_seed(5)
+        for batch in data:
+            straightforward.train_step(batch)
+    finally:
+        torch.set_default_dtype(previous_dtype)
     return reference, other
 
 
 def assert_same_parameters(a: GanMnist, b: GanMnist) -> None:
-    """Equal within 1e-5 relative; absolute 1e-7 for values near zero, such as the output bias
-    (about 4e-4 here), where the float32 rounding of BCEWithLogitsLoss and of the reference's
-    softplus form of the same loss differ by 2e-8 after 20 steps."""
+    """Equal within 1e-9 relative (float64: the two forms agreed to 1e-17 on one and on two threads)."""
     theirs = dict(b.named_parameters())
     for name, value in a.named_parameters():
-        torch.testing.assert_close(theirs[name], value, rtol=1e-5, atol=1e-7, msg=name)
+        torch.testing.assert_close(theirs[name], value, rtol=1e-9, atol=1e-12, msg=name)
 
 
 def test_simultaneous_form_ends_at_the_reference_steps_parameters():
     reference, other = trained_pair(simultaneous=True)
+    assert all(p.dtype == torch.float64 for p in [*reference.parameters(), *other.parameters()])
     assert_same_parameters(reference, other)
     # and training moved them, so the agreement is not that of two untouched copies
     torch.manual_seed(0)
     untrained = GanMnist(GanMnist.Options(), SyntheticDigits(), CPU)
-    assert not torch.allclose(reference.discriminator[5].weight, untrained.discriminator[5].weight)
+    assert not torch.allclose(reference.discriminator[5].weight,
+                              untrained.discriminator[5].weight.to(torch.float64))
 
 
 def test_the_usual_sequential_form_is_a_different_update():
