@@ -141,7 +141,40 @@ def _set_threads(threads: int | None) -> None:
         torch.set_num_threads(threads)
 
 
+def _ab_options(args):
+    from gan_bench.bench.ab_runs import AbOptions
+
+    return AbOptions(only=args.only, pairs=args.pairs, rounds=args.rounds or AB_ROUNDS,
+                     warmup_rounds=AB_WARMUP_ROUNDS if args.warmup_rounds is None else args.warmup_rounds,
+                     round_seconds=args.round_seconds or AB_ROUND_SECONDS, threads=args.threads,
+                     device=args.device)
+
+
 def cmd_bench(args) -> int:
+    if args.bench_command == "history":
+        from gan_bench.bench.history import draw
+
+        print(f"figure: {draw(args.file, args.out or args.file.with_suffix('.png'))}")
+        return 0
+    if args.bench_command == "bisect":
+        from gan_bench.bench.ab_bisect import run_bisect
+
+        return run_bisect(args.good, args.bad, _ab_options(args))
+    if args.calibrate:
+        from gan_bench.bench.ab_calibration import run_calibration
+
+        if args.noise is None:
+            raise GanBenchError("--calibrate writes its noise to --noise FILE; name one")
+        return run_calibration(_ab_options(args), args.noise)
+    if args.against is not None:
+        from gan_bench.bench.ab_gate import GateOptions, run_against
+
+        if args.compare is not None or args.save is not None:
+            raise GanBenchError("--against compares with a commit; --compare and --save use a file")
+        return run_against(args.against, GateOptions(
+            _ab_options(args), speed=not args.no_speed, quality=not args.no_quality,
+            quality_seeds=args.quality_seeds, jobs=args.jobs, noise_file=args.noise,
+            history_file=args.history))
     from gan_bench.bench.session import BenchOptions, run_bench
     from gan_bench.seeding import resolve_device
 
@@ -153,8 +186,9 @@ def cmd_bench(args) -> int:
         except ValueError:
             raise GanBenchError(f"--threshold-for takes WORKLOAD=FRACTION, got {item!r}") from None
     options = BenchOptions(
-        device=args.device, threads=args.threads, only=args.only, rounds=args.rounds,
-        warmup_rounds=args.warmup_rounds, round_seconds=args.round_seconds, threshold=args.threshold,
+        device=args.device, threads=args.threads, only=args.only, rounds=args.rounds or 10,
+        warmup_rounds=2 if args.warmup_rounds is None else args.warmup_rounds,
+        round_seconds=args.round_seconds or 0.15, threshold=args.threshold,
         thresholds=thresholds, min_speedup_vs_straightforward=args.min_speedup_vs_straightforward,
         min_fraction_of_matmul_peak=args.min_fraction_of_matmul_peak, speed=not args.no_speed,
         compile=args.compile, suites=tuple(args.suite),
@@ -282,6 +316,22 @@ def _evaluation_command(commands, name: str, handler, help_text: str, datasets: 
     return command
 
 
+AB_ROUNDS, AB_WARMUP_ROUNDS, AB_ROUND_SECONDS = 5, 1, 0.1
+
+
+def _timing_arguments(parser) -> None:
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="timed rounds per workload (default 10; 5 per process with --against)")
+    parser.add_argument("--warmup-rounds", type=int, default=None,
+                        help="untimed rounds first (default 2; 1 with --against)")
+    parser.add_argument("--round-seconds", type=float, default=None,
+                        help="how long a round of one workload lasts (default 0.15; 0.1 with --against)")
+    parser.add_argument("--pairs", type=int, default=10,
+                        help="with --against, --calibrate and bisect: processes per side (default 10)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads, pinned (default 1)")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gan-bench", description="Benchmark and evaluation suite for GANs.")
@@ -349,13 +399,23 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser(
         "bench", help="time the fixed workloads against a reference workload and train the quality "
         "runs; with --compare, exit 1 on a speed or quality regression")
-    bench.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
-    bench.add_argument("--threads", type=int, default=1, help="torch threads, pinned (default 1)")
     bench.add_argument("--only", metavar="REGEX", default=None, help="only the workloads matching")
-    bench.add_argument("--rounds", type=int, default=10, help="timed rounds per workload (at least 5)")
-    bench.add_argument("--warmup-rounds", type=int, default=2)
-    bench.add_argument("--round-seconds", type=float, default=0.15,
-                       help="how long each half of a round (reference, workload) lasts")
+    _timing_arguments(bench)
+    bench.add_argument("--against", metavar="REV", default=None,
+                       help="A/B gate: time the working tree against this commit (branch, tag, "
+                            "origin/main) in alternating fresh processes; exit 1 on a significant "
+                            "slowdown, more work per call or worse quality")
+    bench.add_argument("--calibrate", action="store_true",
+                       help="A/A: time the working tree against itself and write each workload's "
+                            "noise to --noise FILE")
+    bench.add_argument("--noise", type=Path, default=None, metavar="FILE",
+                       help="each workload's A/A noise (from --calibrate): sets its minimum effect")
+    bench.add_argument("--history", type=Path, default=None, metavar="FILE.jsonl",
+                       help="with --against, append this run to a history "
+                            "(draw it with `gan-bench bench history FILE`)")
+    bench.add_argument("--quality-seeds", type=int, default=5,
+                       help="with --against, seeds per side of the statistical quality tier, run "
+                            "when the exact tier finds the numerics changed (default 5)")
     bench.add_argument("--save", type=Path, default=None, metavar="FILE", help="write the figures as JSON")
     bench.add_argument("--compare", type=Path, default=None, metavar="BASELINE",
                        help="a file written by --save (e.g. benchmarks/bench-baselines/cpu.json)")
@@ -385,7 +445,17 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--band-seeds", type=int, default=None,
                        help="train this many seeds (at least 5) and save their bands with --save")
     bench.add_argument("--jobs", type=int, default=1, help="quality runs in parallel worker processes")
-    bench.set_defaults(handler=cmd_bench)
+    bench.set_defaults(handler=cmd_bench, bench_command=None)
+    bench_commands = bench.add_subparsers(dest="bench_command", metavar="{history,bisect}")
+    drawn = bench_commands.add_parser("history", help="draw a --history file: each workload over commits")
+    drawn.add_argument("file", type=Path)
+    drawn.add_argument("--out", type=Path, default=None, help="the PNG (default: FILE with .png)")
+    bisect = bench_commands.add_parser(
+        "bisect", help="the first commit after GOOD, up to BAD, that slowed one workload (A/B probes)")
+    bisect.add_argument("good")
+    bisect.add_argument("bad")
+    bisect.add_argument("--only", metavar="REGEX", required=True, help="the one workload to follow")
+    _timing_arguments(bisect)
 
     data = commands.add_parser("data", help="datasets that are downloaded")
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="COMMAND")

@@ -1,0 +1,130 @@
+"""``gan-bench bench --against REV``: the A/B gate of the working tree against a commit.
+
+1. Speed: both trees timed in alternating fresh processes (gan_bench.bench.ab_runs), each workload
+   judged by gan_bench.bench.ab_statistics with the minimum effects of an A/A calibration
+   (gan_bench.bench.ab_noise) where one is given.
+2. Work: the deterministic counts of each workload compared for equality
+   (gan_bench.bench.work_counts).
+3. Quality: the exact tier (gan_bench.bench.quality_exact); only when the numerics changed, the
+   statistical tier (gan_bench.bench.quality_test) on more seeds.
+4. With ``--history FILE``, the run appended to a JSON-lines history (gan_bench.bench.history).
+
+Exit 1 on a significant slowdown, more work, or worse quality; the tables say which.
+"""
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from gan_bench.bench import ab_noise, history, quality_exact, quality_test
+from gan_bench.bench.ab_runs import AbOptions, Side, measure_pairs
+from gan_bench.bench.ab_statistics import judge, process_medians
+from gan_bench.bench.git_trees import checked_out, commit_of, working_tree
+from gan_bench.bench.work_counts import compare_counts
+from gan_bench.errors import GanBenchError
+from gan_bench.provenance import PROJECT_ROOT
+
+QUALITY_SUITE_FILE = PROJECT_ROOT / "gan_bench" / "suites" / "bench-quality.toml"
+FAILING = {"SLOWER", "MORE WORK", "NUMERICS CHANGED", "WORSE"}
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    timing: AbOptions
+    speed: bool = True
+    quality: bool = True
+    quality_seeds: int = 5  # the statistical tier's seeds per side
+    jobs: int = 1
+    noise_file: Path | None = None
+    history_file: Path | None = None
+
+    def __post_init__(self):
+        if not (self.speed or self.quality):
+            raise GanBenchError("--no-speed and --no-quality leave nothing to do")
+        if self.quality_seeds < 3:
+            raise GanBenchError(f"--quality-seeds must be at least 3, got {self.quality_seeds}")
+
+
+def print_table(title: str, rows: list[dict]) -> None:
+    print(f"\n{title}\n")
+    print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".4g"))
+
+
+def read_noise(path: Path) -> dict:
+    try:
+        noise = json.loads(Path(path).read_text())
+    except OSError as error:
+        raise GanBenchError(f"cannot read noise file {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise GanBenchError(f"noise file {path} is not JSON: {error}") from None
+    if not isinstance(noise, dict) or noise.get("format") != ab_noise.FORMAT:
+        raise GanBenchError(f"{path} is not a gan-bench noise file (format {ab_noise.FORMAT!r}); make "
+                            f"one with gan-bench bench --calibrate --noise FILE")
+    return noise
+
+
+def speed_rows(base: Side, candidate: Side, noise: dict | None, pairs: int) -> list[dict]:
+    """The verdict table, with each workload's minimum effect and detectable change taken from
+    its calibrated noise at this run's number of processes per side."""
+    sigmas = {name: entry["sigma_log"] for name, entry in (noise or {}).get("workloads", {}).items()}
+    min_effects = {name: ab_noise.minimum_effect(sigma, pairs) for name, sigma in sigmas.items()}
+    rows = judge(base.rounds(), candidate.rounds(), min_effects)
+    for row in rows:
+        if row["workload"] in sigmas:
+            row["detectable %"] = 100 * ab_noise.detectable_change(sigmas[row["workload"]], pairs, len(rows))
+    return rows
+
+
+def quality_tiers(base_tree: Path, candidate_tree: Path,
+                  options: GateOptions) -> list[tuple[str, list[dict]]]:
+    """The exact tier's table, and the statistical tier's when the numerics changed."""
+    def train(tree: Path, seeds: int) -> dict[str, dict]:
+        return quality_exact.train_tree(tree, QUALITY_SUITE_FILE, seeds, options.jobs)
+
+    exact = quality_exact.compare_runs(train(base_tree, 1), train(candidate_tree, 1))
+    tables = [("quality, exact tier (seed 0 of each row, losses at every log point, metrics, samples)",
+               exact)]
+    if all(row["verdict"] == "identical" for row in exact):
+        print("\nnumerics identical: the statistical quality tier is skipped", file=sys.stderr)
+        return tables
+    seeds = options.quality_seeds
+    print(f"\nnumerics changed: training {seeds} seeds of each side for the statistical tier",
+          file=sys.stderr)
+    statistical = quality_test.compare_quality(train(base_tree, seeds), train(candidate_tree, seeds))
+    for row in exact:  # a changed trajectory is expected here; the statistical tier judges it
+        row["verdict"] = row["verdict"].lower()
+    return [*tables, (f"quality, statistical tier ({seeds} seeds per side, one-sided Mann-Whitney, Holm)",
+                      statistical)]
+
+
+def run_against(revision: str, options: GateOptions, candidate_tree: Path | None = None) -> int:
+    """Exit status: 1 when the candidate (the working tree, or ``candidate_tree``) is slower, does
+    more work or trains worse than ``revision``."""
+    tree = working_tree() if candidate_tree is None else candidate_tree
+    noise = read_noise(options.noise_file) if options.noise_file is not None else None
+    base_commit = commit_of(revision, tree)
+    tables = []
+    with checked_out(base_commit, tree) as base_tree:
+        if options.speed:
+            base, candidate = measure_pairs(base_tree, tree, options.timing)
+            speed = speed_rows(base, candidate, noise, options.timing.pairs)
+            tables.append((f"speed: {options.timing.pairs} processes per side, alternating; change "
+                           f"of the time per call (+ is slower), Mann-Whitney U on process medians",
+                           speed))
+            tables.append(("work per call (exact; the first process of each side)",
+                           compare_counts(base.counts(), candidate.counts())))
+            if options.history_file is not None:
+                history.append(options.history_file, base_commit, tree, speed,
+                               {name: process_medians(rounds) for name, rounds in candidate.rounds().items()})
+        if options.quality:
+            tables += quality_tiers(base_tree, tree, options)
+    for title, rows in tables:
+        print_table(title, rows)
+    failed = sorted({f"{row.get('workload') or row.get('run') or row.get('row')}: {row['verdict']}"
+                     for _, rows in tables for row in rows if row["verdict"] in FAILING})
+    print(f"\nverdict against {revision} ({base_commit[:12]}): "
+          + (f"FAILED ({'; '.join(failed)})" if failed else "passed"))
+    return 1 if failed else 0
