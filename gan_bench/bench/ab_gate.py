@@ -111,8 +111,10 @@ def run_against(revision: str, options: GateOptions, candidate_tree: Path | None
         if options.speed:
             base, candidate = measure_pairs(base_tree, tree, options.timing)
             speed = speed_rows(base, candidate, noise, options.timing.pairs)
+            clock = "CPU" if options.timing.device == "cpu" else "wall"
             tables.append((f"speed: {options.timing.pairs} processes per side, alternating; change "
-                           f"of the time per call (+ is slower), Mann-Whitney U on process medians",
+                           f"of the {clock} time per call (+ is slower), Mann-Whitney U on process "
+                           f"medians, Holm over workloads",
                            speed))
             tables.append(("work per call (exact; the first process of each side)",
                            compare_counts(base.counts(), candidate.counts())))

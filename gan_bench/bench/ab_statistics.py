@@ -5,9 +5,9 @@ process timed every workload in several rounds. A process is the unit of the tes
 share its memory layout, its thread placement and its moment, so they are not independent draws,
 and each process is summarised by its median seconds per call. Per workload:
 
-- the change is the ratio of the two sides' medians of those process medians, minus one (time:
-  +10% is 10% slower), with a 95% bootstrap percentile interval (``scipy.stats.bootstrap``,
-  processes resampled within each side);
+- the change is the ratio of the two sides' medians of those process medians, minus one (+10%
+  is 10% slower; CPU time on the CPU, gan_bench.bench.ab_worker), with a 95% bootstrap
+  percentile interval (``scipy.stats.bootstrap``, processes resampled within each side);
 - its significance is the two-sided Mann-Whitney U test of the candidate's process medians
   against the base's, the test asv (airspeed velocity) applies to its samples; the p-values of all
   workloads compared in one run are adjusted by Holm's step-down method, which holds the chance

@@ -7,7 +7,8 @@ sides. It therefore imports nothing of gan-bench but ``gan_bench.bench.workloads
 of the tree under test (a name every gan-bench since the gate was introduced has), and writes
 one JSON object to ``--out``:
 
-- ``rounds``: each workload's seconds per call in each timed round. The workloads' rounds are
+- ``rounds``: each workload's seconds per call in each timed round: CPU time of the process on
+  the CPU, wall time on CUDA (``wall_rounds``: the wall time, reported beside it). The workloads' rounds are
   taken in turn (round 1 of every workload, then round 2, ...), so that each workload's rounds
   span the whole process and drift inside it touches all of them alike. The calls per round are
   chosen once from the first call, to last about ``--round-seconds``.
@@ -29,15 +30,19 @@ from torch.profiler import ProfilerActivity, profile
 from torch.utils.flop_counter import FlopCounterMode
 
 
-def seconds_per_call(run, calls: int, device: torch.device) -> float:
+def seconds_per_call(run, calls: int, device: torch.device) -> tuple[float, float]:
+    """(gated seconds, wall seconds) per call over ``calls`` calls. On the CPU the gated figure is
+    the process's CPU time, which other processes competing for the cores do not inflate (a
+    process waiting for a core accrues none); on CUDA it is the wall time to the device's end."""
     if device.type == "cuda":
         torch.cuda.synchronize(device)
-    started = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(calls):
         run()
     if device.type == "cuda":
         torch.cuda.synchronize(device)
-    return (time.perf_counter() - started) / calls
+    wall, cpu = (time.perf_counter() - wall) / calls, (time.process_time() - cpu) / calls
+    return (wall if device.type == "cuda" else cpu), wall
 
 
 def counts_of_one_call(run) -> dict:
@@ -83,18 +88,21 @@ def main() -> None:
         seconds_per_call(workload.run, 1, device)  # lazy initialisation
         if args.counts:
             counts[name] = counts_of_one_call(workload.run)
-        calls[name] = max(1, round(args.round_seconds / seconds_per_call(workload.run, 1, device)))
+        calls[name] = max(1, round(args.round_seconds / seconds_per_call(workload.run, 1, device)[1]))
     rounds = {name: [] for name in prepared}
+    wall_rounds = {name: [] for name in prepared}
     for index in range(args.warmup_rounds + args.rounds):
         for name, workload in prepared.items():
-            seconds = seconds_per_call(workload.run, calls[name], device)
+            gated, wall = seconds_per_call(workload.run, calls[name], device)
             if index >= args.warmup_rounds:
-                rounds[name].append(seconds)
+                rounds[name].append(gated)
+                wall_rounds[name].append(wall)
     args.out.write_text(json.dumps({
         "gan_bench_file": gan_bench.__file__,
         "units": {name: [w.units_per_call, w.unit] for name, w in prepared.items()},
         "calls_per_round": calls,
         "rounds": rounds,
+        "wall_rounds": wall_rounds,
         **({"counts": counts} if args.counts else {}),
     }))
 

@@ -1,5 +1,6 @@
 """``gan-bench bench`` end to end: the gate fails on an injected slowdown and an injected quality
-regression, each brought in through the model registry, and passes a clean run."""
+regression, each brought in through the model registry, and passes a clean run. Verdicts on speed
+are timed on a fake clock (tests/bench/conftest.py), on which a step costs what the test says."""
 
 import dataclasses
 import json
@@ -7,7 +8,9 @@ import json
 import pytest
 
 from baselines.gan_mlp import GanMlp
+from baselines.vae_mlp import VaeMlp
 from gan_bench import registry
+from gan_bench.bench.reference_workload import ReferenceWorkload
 from gan_bench.cli import main
 from gan_bench.provenance import PROJECT_ROOT
 
@@ -32,6 +35,24 @@ class BrokenLearningRate(GanMlp):
 
 
 @pytest.fixture
+def costed_steps(fake_clock, monkeypatch):
+    """The 2-D models' steps cost 50 ms and 75 ms on the fake clock, the reference call 25 ms
+    (a round of 0.1 s is then a few real calls)."""
+    for model_class, seconds in [(GanMlp, 0.05), (VaeMlp, 0.075)]:
+        def costed(self, batch, real_step=model_class.train_step, seconds=seconds):
+            fake_clock.advance(seconds)
+            return real_step(self, batch)
+        monkeypatch.setattr(model_class, "train_step", costed)
+    real_reference = ReferenceWorkload.__call__
+
+    def reference(self):
+        fake_clock.advance(0.025)
+        return real_reference(self)
+
+    monkeypatch.setattr(ReferenceWorkload, "__call__", reference)
+
+
+@pytest.fixture
 def replace_model(monkeypatch):
     registry.get_model("gan-mlp")  # the built-ins are registered first
 
@@ -42,7 +63,7 @@ def replace_model(monkeypatch):
 
 
 def test_a_model_doing_twice_the_work_is_a_regression_named_by_its_workload(
-        tmp_path, capsys, replace_model):
+        tmp_path, capsys, replace_model, costed_steps):
     baseline = tmp_path / "baseline.json"
     assert main(["bench", "--only", MOG_STEPS, "--no-quality", *FAST, "--save", str(baseline)]) == 0
     saved = json.loads(baseline.read_text())
@@ -61,7 +82,7 @@ def test_a_model_doing_twice_the_work_is_a_regression_named_by_its_workload(
     assert "verdict: FAILED (slower: step/mog/gan-nonsaturating)" in captured.out
 
 
-def test_a_clean_run_passes_against_its_own_baseline(tmp_path, capsys):
+def test_a_clean_run_passes_against_its_own_baseline(tmp_path, capsys, costed_steps):
     baseline = tmp_path / "baseline.json"
     assert main(["bench", "--only", MOG_STEPS, "--no-quality", *FAST, "--save", str(baseline)]) == 0
     assert main(["bench", "--only", MOG_STEPS, "--no-quality", *FAST, "--compare", str(baseline)]) == 0
