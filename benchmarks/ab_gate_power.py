@@ -2,7 +2,7 @@
 
 From the commit this file is run at (the base), it makes one candidate commit per injected
 slowdown: ``baselines/gan_mnist.py``'s step does REPEATS extra 256 x 256 matrix products (real
-work, not a sleep), sized on a 2-core Intel Xeon to cost 5%, 10% and 20% of the step. Each
+work, not a sleep), sized on a 2-core AMD EPYC to cost 5%, 10% and 20% of the step. Each
 candidate is checked out in a temporary worktree and gated with
 
     python -m gan_bench bench --against BASE --only WORKLOAD --no-quality --pairs N
@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-REPEATS = {"inject5": 6, "inject10": 12, "inject20": 24}  # 0.84% of the step each (Intel Xeon, 1 thread)
+REPEATS = {"inject5": 6, "inject10": 12, "inject20": 24}  # 0.84% of the step each (AMD EPYC, 1 thread)
 STEP_FILE = "baselines/gan_mnist.py"
 RETURN_LINE = '        return {"d_loss": d_loss.detach(), "g_loss": g_loss.detach(), "learning_rate": lr,'
 WORKLOAD = "^step/mnist/gan$"

@@ -174,7 +174,10 @@ def cmd_bench(args) -> int:
         return run_against(args.against, GateOptions(
             _ab_options(args), speed=not args.no_speed, quality=not args.no_quality,
             quality_seeds=args.quality_seeds, jobs=args.jobs, noise_file=args.noise,
-            history_file=args.history))
+            history_file=args.history, invariant_minimums={
+                name: value for name, value in [
+                    ("speedup_vs_straightforward", args.min_speedup_vs_straightforward),
+                    ("fraction_of_matmul_peak", args.min_fraction_of_matmul_peak)] if value is not None}))
     from gan_bench.bench.session import BenchOptions, run_bench
     from gan_bench.seeding import resolve_device
 
@@ -454,7 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
         "bisect", help="the first commit after GOOD, up to BAD, that slowed one workload (A/B probes)")
     bisect.add_argument("good")
     bisect.add_argument("bad")
-    bisect.add_argument("--only", metavar="REGEX", required=True, help="the one workload to follow")
+    bisect.add_argument("--only", metavar="REGEX", default=None, help="the one workload to follow (needed)")
     _timing_arguments(bisect)
 
     data = commands.add_parser("data", help="datasets that are downloaded")

@@ -13,22 +13,24 @@ Exit 1 on a significant slowdown, more work, or worse quality; the tables say wh
 """
 
 import json
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import torch
 
-from gan_bench.bench import ab_noise, history, quality_exact, quality_test
+from gan_bench.bench import ab_noise, history, quality_exact, quality_test, speed_gate
 from gan_bench.bench.ab_runs import AbOptions, Side, measure_pairs
 from gan_bench.bench.ab_statistics import judge, process_medians
-from gan_bench.bench.git_trees import checked_out, commit_of, working_tree
+from gan_bench.bench.git_trees import checked_out, commit_of, git, working_tree
 from gan_bench.bench.work_counts import compare_counts
 from gan_bench.errors import GanBenchError
 from gan_bench.provenance import PROJECT_ROOT
 
 QUALITY_SUITE_FILE = PROJECT_ROOT / "gan_bench" / "suites" / "bench-quality.toml"
-FAILING = {"SLOWER", "MORE WORK", "NUMERICS CHANGED", "WORSE"}
+FAILING = {"SLOWER", "MORE WORK", "NUMERICS CHANGED", "WORSE", "FAILED"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class GateOptions:
     jobs: int = 1
     noise_file: Path | None = None
     history_file: Path | None = None
+    invariant_minimums: dict[str, float] = field(default_factory=dict)  # over the defaults
 
     def __post_init__(self):
         if not (self.speed or self.quality):
@@ -78,6 +81,36 @@ def speed_rows(base: Side, candidate: Side, noise: dict | None, pairs: int) -> l
     return rows
 
 
+def shallow_without(revision: str, tree: Path) -> bool:
+    """Whether ``tree`` is a shallow clone that lacks ``revision`` (a CI checkout of depth 1)."""
+    try:
+        commit_of(revision, tree)
+        return False
+    except GanBenchError:
+        return git("rev-parse", "--is-shallow-repository", cwd=tree) == "true"
+
+
+def candidate_invariants(options: GateOptions) -> list[dict]:
+    """The invariants (gan_bench.bench.speed_gate) whose workloads ``--only`` selects, measured in
+    this process, whose code is the candidate's: one workload timed against the other."""
+    from gan_bench.bench.session import BenchOptions, measure_all, measure_invariants
+    from gan_bench.bench.workloads import all_workloads
+
+    timing = options.timing
+    needed = {name for pair in speed_gate.INVARIANT_WORKLOADS.values() for name in pair}
+    chosen = [w for w in all_workloads() if w.name in needed and (timing.only is None
+                                                                  or re.search(timing.only, w.name))]
+    if not chosen:
+        return []
+    device = torch.device(timing.device)
+    torch.set_num_threads(timing.threads)
+    bench_options = BenchOptions(device=timing.device, threads=timing.threads, quality=False)
+    prepared = {workload.name: workload.build(device) for workload in chosen}
+    values = measure_invariants(prepared, measure_all(prepared, bench_options, device), bench_options, device)
+    return speed_gate.check_invariants(*values, {**speed_gate.DEFAULT_INVARIANT_MINIMUMS,
+                                                 **options.invariant_minimums})
+
+
 def quality_tiers(base_tree: Path, candidate_tree: Path,
                   options: GateOptions) -> list[tuple[str, list[dict]]]:
     """The exact tier's table, and the statistical tier's when the numerics changed."""
@@ -105,6 +138,14 @@ def run_against(revision: str, options: GateOptions, candidate_tree: Path | None
     more work or trains worse than ``revision``."""
     tree = working_tree() if candidate_tree is None else candidate_tree
     noise = read_noise(options.noise_file) if options.noise_file is not None else None
+    if shallow_without(revision, tree):
+        print(f"gan-bench: {revision} is not in this shallow clone: the A/B gate and the quality "
+              f"tiers are skipped, the invariants still run (fetch more history to compare)",
+              file=sys.stderr)
+        rows = candidate_invariants(options) if options.speed else []
+        if rows:
+            print_table("invariants (the two workloads timed against each other, in this process)", rows)
+        return 1 if any(row["verdict"] == "FAILED" for row in rows) else 0
     base_commit = commit_of(revision, tree)
     tables = []
     with checked_out(base_commit, tree) as base_tree:
@@ -118,14 +159,22 @@ def run_against(revision: str, options: GateOptions, candidate_tree: Path | None
                            speed))
             tables.append(("work per call (exact; the first process of each side)",
                            compare_counts(base.counts(), candidate.counts())))
+            if tree.resolve() == PROJECT_ROOT.resolve():
+                tables.append(("invariants (the candidate's two workloads timed against each other, "
+                               "in this process)", candidate_invariants(options)))
+            else:
+                print(f"the invariants are measured only when the candidate is the running "
+                      f"gan-bench ({PROJECT_ROOT}); skipped for {tree}", file=sys.stderr)
             if options.history_file is not None:
                 history.append(options.history_file, base_commit, tree, speed,
                                {name: process_medians(rounds) for name, rounds in candidate.rounds().items()})
         if options.quality:
             tables += quality_tiers(base_tree, tree, options)
     for title, rows in tables:
-        print_table(title, rows)
-    failed = sorted({f"{row.get('workload') or row.get('run') or row.get('row')}: {row['verdict']}"
+        if rows:
+            print_table(title, rows)
+    failed = sorted({f"{row.get('workload') or row.get('run') or row.get('row') or row.get('invariant')}: "
+                     f"{row['verdict']}"
                      for _, rows in tables for row in rows if row["verdict"] in FAILING})
     print(f"\nverdict against {revision} ({base_commit[:12]}): "
           + (f"FAILED ({'; '.join(failed)})" if failed else "passed"))
