@@ -39,10 +39,9 @@ def git(*args: str, cwd: Path = ROOT) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def injected_tree(base: str, repeats: int, folder: Path) -> Path:
-    """A worktree of a commit on ``base`` whose MNIST GAN step does ``repeats`` extra products."""
-    git("worktree", "add", "--detach", "--quiet", str(folder), base)
-    step_file = folder / STEP_FILE
+def inject_into(tree: Path, repeats: int) -> None:
+    """Edit ``tree``'s MNIST GAN step to do ``repeats`` extra 256 x 256 matrix products."""
+    step_file = tree / STEP_FILE
     text = step_file.read_text()
     if RETURN_LINE not in text:
         raise SystemExit(f"{STEP_FILE} changed: cannot inject the extra work")
@@ -52,6 +51,12 @@ def injected_tree(base: str, repeats: int, folder: Path) -> Path:
     text = (text[:first_class] + "\n_EXTRA_WORK = torch.randn(256, 256, generator=torch.Generator()"
             ".manual_seed(0))\n" + text[first_class:])
     step_file.write_text(text)
+
+
+def injected_tree(base: str, repeats: int, folder: Path) -> Path:
+    """A worktree of a commit on ``base`` whose MNIST GAN step does ``repeats`` extra products."""
+    git("worktree", "add", "--detach", "--quiet", str(folder), base)
+    inject_into(folder, repeats)
     git("-c", "user.name=gan-bench", "-c", "user.email=gan-bench@localhost", "commit", "--quiet", "-am",
         f"power experiment: {repeats} extra 256x256 products per MNIST GAN step", cwd=folder)
     return folder
