@@ -6,6 +6,7 @@ provenance of every result (command, git commit, hardware, library versions).
 """
 
 import json
+import math
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -60,12 +61,14 @@ class BenchOptions:
     def __post_init__(self):
         if self.rounds < MIN_ROUNDS:
             raise GanBenchError(f"--rounds must be at least {MIN_ROUNDS}, got {self.rounds}")
-        if self.warmup_rounds < 0 or self.round_seconds <= 0 or self.threads < 1 or self.jobs < 1:
-            raise GanBenchError("--warmup-rounds must be >= 0, --round-seconds > 0, "
+        if (self.warmup_rounds < 0 or not 0 < self.round_seconds < 60 or self.threads < 1
+                or self.jobs < 1):
+            raise GanBenchError("--warmup-rounds must be >= 0, --round-seconds in (0, 60), "
                                 "--threads and --jobs >= 1")
-        if (self.threshold is not None and self.threshold <= 0) or any(
-                t <= 0 for t in self.thresholds.values()):
-            raise GanBenchError("thresholds must be positive fractions (0.25 is 25%)")
+        given = [self.threshold] if self.threshold is not None else []
+        if not all(valid_threshold(t) for t in [*given, *self.thresholds.values()]):
+            raise GanBenchError("thresholds must be fractions in (0, 1): the largest tolerated fall "
+                                "of a ratio (0.25 is 25%)")
         if not (self.speed or self.quality):
             raise GanBenchError("--no-speed and --no-quality leave nothing to do")
         if self.gate_seeds < 1:
@@ -73,6 +76,47 @@ class BenchOptions:
         if self.band_seeds is not None and self.band_seeds < quality_bands.MIN_BAND_SEEDS:
             raise GanBenchError(f"--band-seeds must be at least {quality_bands.MIN_BAND_SEEDS}, "
                                 f"got {self.band_seeds}")
+
+
+def valid_threshold(value) -> bool:
+    """A ratio can fall by less than 100%: a threshold outside (0, 1), or not a number, would
+    pass any slowdown."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1
+
+
+def _positive_number(value) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+            and value > 0)
+
+
+def _band_ok(band) -> bool:
+    low, high = (band.get("low"), band.get("high")) if isinstance(band, dict) else (None, None)
+    return all(isinstance(v, int | float) and math.isfinite(v) for v in (low, high)) and low <= high
+
+
+def baseline_problem(baseline: dict) -> str | None:
+    """What is wrong with a baseline's fields, in words, or None: checked before measuring."""
+    if not valid_threshold(baseline.get("threshold")):
+        return f"threshold {baseline.get('threshold')!r} is not a fraction in (0, 1)"
+    thresholds = baseline.get("thresholds", {})
+    if not isinstance(thresholds, dict) or not all(valid_threshold(t) for t in thresholds.values()):
+        return "thresholds must map workload names to fractions in (0, 1)"
+    workloads = baseline.get("workloads")
+    if not isinstance(workloads, dict) or not all(
+            isinstance(w, dict) and _positive_number(w.get("ratio")) for w in workloads.values()):
+        return "workloads must map workload names to figures with a positive ratio"
+    minimums = baseline.get("invariant_minimums", {})
+    if not isinstance(minimums, dict) or not all(_positive_number(m) for m in minimums.values()):
+        return "invariant_minimums must map invariant names to positive numbers"
+    quality = baseline.get("quality")
+    if not isinstance(quality, dict) or not isinstance(quality.get("gate_seeds"), int) or quality[
+            "gate_seeds"] < 1:
+        return "quality must hold gate_seeds, a positive integer"
+    bands = quality.get("bands", {})
+    if not isinstance(bands, dict) or not all(
+            isinstance(row, dict) and all(_band_ok(band) for band in row.values()) for row in bands.values()):
+        return "quality bands must map rows to metrics with low <= high"
+    return None
 
 
 def measure_all(prepared: dict[str, Prepared], options: BenchOptions,
@@ -115,12 +159,27 @@ def read_baseline(path: Path) -> dict:
     if not isinstance(baseline, dict) or baseline.get("format") != FORMAT:
         raise GanBenchError(f"{path} is not a gan-bench bench file (format {FORMAT!r}); make one with "
                             f"gan-bench bench --save")
+    problem = baseline_problem(baseline)
+    if problem is not None:
+        raise GanBenchError(f"baseline {path}: {problem}")
     return baseline
 
 
 def _print_table(title: str, rows: list[dict]) -> None:
     print(f"\n{title}\n")
     print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".4g"))
+
+
+def _require_something_to_compare(baseline: dict, workloads: list, options: BenchOptions) -> None:
+    """A comparison that would check nothing is an error, before anything is measured."""
+    speed_compared = any(w.name in baseline["workloads"] for w in workloads)
+    invariants = any(all(name in {w.name for w in workloads} for name in pair)
+                     for pair in speed_gate.INVARIANT_WORKLOADS.values())
+    bands = baseline["quality"].get("bands", {})
+    quality_compared = options.quality and any(metrics for metrics in bands.values())
+    if not (speed_compared or invariants or quality_compared):
+        raise GanBenchError("nothing to compare: no selected workload is in the baseline, no invariant's "
+                            "two workloads are selected, and no quality band has a metric")
 
 
 def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
@@ -134,9 +193,15 @@ def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
         raise GanBenchError(f"baseline {compare} has no quality bands; make it with --band-seeds N "
                             f"or pass --no-quality")
     workloads = []
+    known = all_workloads(options.compile, options.suites)
+    unknown = sorted(set(options.thresholds) - {w.name for w in known})
+    if unknown:
+        raise GanBenchError(f"--threshold-for names no workload: {', '.join(unknown)}; known: "
+                            f"{', '.join(w.name for w in known)}")
     if options.speed:
-        workloads = keep_matching(all_workloads(options.compile, options.suites), lambda w: w.name,
-                                  options.only)
+        workloads = keep_matching(known, lambda w: w.name, options.only)
+    if baseline is not None:
+        _require_something_to_compare(baseline, workloads, options)
     torch.set_num_threads(options.threads)
     # built once: the invariants and any re-measurement time the same prepared workloads
     prepared = {workload.name: workload.build(device) for workload in workloads}

@@ -4,7 +4,7 @@
   options, built as the suite builds it (through the registry), batch drawn on the device as the
   Trainer draws it.
 - ``step/mnist/gan-straightforward``: the same GAN step written as the common PyTorch examples
-  write it (benchmarks/straightforward_gan_step.py), on the same networks.
+  write it (gan_bench/bench/straightforward_gan_step.py), on the same networks.
 - ``parzen/mnist-reduced``: the Parzen protocol (10 sigmas on the validation points, then the test
   points) on 1,000 kernel centres, 100 validation and 400 test points of 784 dimensions.
 - ``inception/features``: Inception-v3 pool features of MNIST-sized images (torch-fidelity's
@@ -21,7 +21,6 @@ FLOPs are counted with ``torch.utils.flop_counter.FlopCounterMode`` (matrix prod
 and backward).
 """
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
@@ -31,11 +30,10 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from gan_bench import registry
 from gan_bench.bench.interleaved import Prepared
+from gan_bench.bench.straightforward_gan_step import StraightforwardGanStep
 from gan_bench.config import load_suite
 from gan_bench.jobs import expand_jobs
-from gan_bench.provenance import PROJECT_ROOT
 
-STRAIGHTFORWARD_STEP_FILE = PROJECT_ROOT / "benchmarks" / "straightforward_gan_step.py"
 MATMUL_SIZE = 1024
 
 
@@ -83,20 +81,12 @@ def training_step(suite_name: str, model_name: str, count_flops: bool = False,
     return Workload(f"step/{suite_name}/{model_name}" + ("+compile" if compile else ""), build)
 
 
-def load_straightforward_step():
-    """The StraightforwardGanStep class of benchmarks/straightforward_gan_step.py."""
-    spec = importlib.util.spec_from_file_location("straightforward_gan_step", STRAIGHTFORWARD_STEP_FILE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.StraightforwardGanStep
-
-
 def straightforward_step() -> Workload:
     build_model = suite_model("mnist", "gan")
 
     def build(device: torch.device) -> Prepared:
         model, dataset, samples = build_model(device)
-        trainer = load_straightforward_step()(model)
+        trainer = StraightforwardGanStep(model)
 
         def run():
             return trainer.train_step(dataset.train_batch(trainer.steps_done, samples, 0, device=device))

@@ -179,3 +179,32 @@ def test_bad_ab_requests_are_one_line_errors(tmp_path, capsys):
         assert main(argv) == 2, argv
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1, (argv, err)
+
+
+def test_a_gate_that_would_check_nothing_or_pass_anything_is_refused_before_measuring(tmp_path, capsys):
+    """Thresholds outside (0, 1) or not numbers, a malformed baseline, an unknown --threshold-for
+    workload and a comparison with nothing in common are one-line errors, before any timing."""
+    good = json.loads(COMMITTED_BASELINE.read_text())
+
+    def baseline_with(**changes) -> str:
+        path = tmp_path / f"b{len(list(tmp_path.iterdir()))}.json"
+        path.write_text(json.dumps({**good, **changes}))
+        return str(path)
+
+    no_workload = {"step/mog/vae": {"unit": "samples"}}
+    for argv, message in [
+        (["bench", "--threshold", "nan"], "thresholds must be fractions in (0, 1)"),
+        (["bench", "--threshold", "inf"], "thresholds must be fractions in (0, 1)"),
+        (["bench", "--threshold-for", "step/mog/vae=1e9"], "thresholds must be fractions in (0, 1)"),
+        (["bench", "--round-seconds", "nan"], "--round-seconds in (0, 60)"),
+        (["bench", "--threshold-for", "step/nothing=0.2"], "--threshold-for names no workload: step/nothing"),
+        (["bench", "--compare", baseline_with(threshold=1e9)], "threshold 1000000000.0 is not a fraction"),
+        (["bench", "--compare", baseline_with(threshold=-0.5)], "is not a fraction in (0, 1)"),
+        (["bench", "--compare", baseline_with(workloads=no_workload)], "positive ratio"),
+        (["bench", "--compare", baseline_with(quality={})], "gate_seeds"),
+        (["bench", "--only", "^step/mog/vae$", "--no-quality", "--compare", baseline_with(workloads={})],
+         "nothing to compare"),
+    ]:
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1, (argv, err)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from baselines.gan_mnist import GanMnist
-from gan_bench.bench.workloads import load_straightforward_step
+from gan_bench.bench.straightforward_gan_step import StraightforwardGanStep
 
 CPU = torch.device("cpu")
 STEPS = 20
@@ -35,7 +35,7 @@ def trained_pair(simultaneous: bool) -> tuple[GanMnist, GanMnist]:
         torch.manual_seed(0)
         reference = GanMnist(options, SyntheticDigits(), CPU)
         other = copy.deepcopy(reference)
-        straightforward = load_straightforward_step()(other, simultaneous=simultaneous)
+        straightforward = StraightforwardGanStep(other, simultaneous=simultaneous)
         data = batches(STEPS)
         torch.manual_seed(5)
         for batch in data:
@@ -76,5 +76,5 @@ def test_the_usual_sequential_form_is_a_different_update():
 def test_losses_stay_on_the_device_as_tensors(simultaneous):
     torch.manual_seed(0)
     model = GanMnist(GanMnist.Options(generator_hidden=32, discriminator_units=8), SyntheticDigits(), CPU)
-    losses = load_straightforward_step()(model, simultaneous).train_step(batches(1)[0])
+    losses = StraightforwardGanStep(model, simultaneous).train_step(batches(1)[0])
     assert all(isinstance(v, torch.Tensor) and v.dim() == 0 for v in losses.values())

@@ -11,7 +11,7 @@ pass, to show what that costs and saves on the same networks.
 That order updates D before G sees the fake, where the paper's step (pylearn2's) is simultaneous:
 both gradients at the same weights. ``simultaneous=True`` scores the fake for G with D's weights
 from before D's step, taking G's gradient alone, so that it computes the paper's update: with
-dropout off it ends at the reference step's parameters (tests/test_straightforward_gan_step.py),
+dropout off it ends at the reference step's parameters (tests/bench/test_straightforward_gan_step.py),
 so the timing compares the same mathematics.
 """
 
