@@ -11,7 +11,8 @@ from pathlib import Path
 import torch
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LIBRARIES = ("gan-bench", "torch", "torchvision", "numpy", "scipy", "scikit-learn", "pandas", "torch-fidelity")
+LIBRARIES = ("gan-bench", "torch", "torchvision", "numpy", "scipy", "scikit-learn", "pandas",
+             "torch-fidelity")
 
 
 def cpu_model() -> str:

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.bench.git_trees import commit_of, git
 from gan_bench.errors import GanBenchError
-from gan_bench.provenance import hardware
+from gan_bench.provenance import hardware, invoking_command
 
 FORMAT = "gan-bench-bench-history/1"
 CHANGE_POINTS = {"SLOWER": ("tab:red", "slower"), "faster": ("tab:green", "faster")}
@@ -33,7 +33,7 @@ def append(path: Path, base_commit: str, tree: Path, speed_rows: list[dict],
     entry = {
         "format": FORMAT, "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit_of("HEAD", tree), "dirty": bool(git("status", "--porcelain", cwd=tree)),
-        "tree": str(tree),
+        "tree": str(tree), "command": invoking_command(),
         "base_commit": base_commit, "hardware": hardware(torch.device("cpu")),
         "workloads": {row["workload"]: {
             "verdict": row["verdict"],
