@@ -19,7 +19,7 @@ def totals(counts: dict) -> dict[str, int]:
 
 def operator_changes(base: dict[str, int], candidate: dict[str, int], most: int = 4) -> str:
     """The operators whose call counts differ, largest change first: ``aten::mm 12->14``."""
-    names = sorted(set(base) | set(candidate), key=lambda n: -abs(candidate.get(n, 0) - base.get(n, 0)))
+    names = sorted(set(base) | set(candidate), key=lambda n: (-abs(candidate.get(n, 0) - base.get(n, 0)), n))
     changed = [f"{n} {base.get(n, 0)}->{candidate.get(n, 0)}" for n in names
                if base.get(n, 0) != candidate.get(n, 0)]
     return ", ".join(changed[:most]) + (f" (+{len(changed) - most} more)" if len(changed) > most else "")
