@@ -156,6 +156,17 @@ def cmd_bench(args) -> int:
 
         print(f"figure: {draw(args.file, args.out or args.file.with_suffix('.png'))}")
         return 0
+    if args.bench_command == "bisect" or args.calibrate or args.against is not None:
+        from gan_bench.stop_signals import stop_at_once_on_signals
+
+        # a stop removes the temporary worktrees and writes nothing partial
+        with stop_at_once_on_signals("temporary worktrees removed, nothing recorded"):
+            return _cmd_ab(args)
+    return _cmd_bench_in_process(args)
+
+
+def _cmd_ab(args) -> int:
+    """--against, --calibrate and bisect: commits timed in alternating fresh processes."""
     if args.bench_command == "bisect":
         from gan_bench.bench.ab_bisect import run_bisect
 
@@ -166,18 +177,21 @@ def cmd_bench(args) -> int:
         if args.noise is None:
             raise GanBenchError("--calibrate writes its noise to --noise FILE; name one")
         return run_calibration(_ab_options(args), args.noise)
-    if args.against is not None:
-        from gan_bench.bench.ab_gate import GateOptions, run_against
+    from gan_bench.bench.ab_gate import GateOptions, run_against
 
-        if args.compare is not None or args.save is not None:
-            raise GanBenchError("--against compares with a commit; --compare and --save use a file")
-        return run_against(args.against, GateOptions(
-            _ab_options(args), speed=not args.no_speed, quality=not args.no_quality,
-            quality_seeds=args.quality_seeds, jobs=args.jobs, noise_file=args.noise,
-            history_file=args.history, invariant_minimums={
-                name: value for name, value in [
-                    ("speedup_vs_straightforward", args.min_speedup_vs_straightforward),
-                    ("fraction_of_matmul_peak", args.min_fraction_of_matmul_peak)] if value is not None}))
+    if args.compare is not None or args.save is not None:
+        raise GanBenchError("--against compares with a commit; --compare and --save use a file")
+    return run_against(args.against, GateOptions(
+        _ab_options(args), speed=not args.no_speed, quality=not args.no_quality,
+        quality_seeds=args.quality_seeds, jobs=args.jobs, noise_file=args.noise,
+        history_file=args.history, invariant_minimums={
+            name: value for name, value in [
+                ("speedup_vs_straightforward", args.min_speedup_vs_straightforward),
+                ("fraction_of_matmul_peak", args.min_fraction_of_matmul_peak)] if value is not None}))
+
+
+def _cmd_bench_in_process(args) -> int:
+    """The stored-baseline mode: --save and --compare."""
     from gan_bench.bench.session import BenchOptions, run_bench
     from gan_bench.seeding import resolve_device
 
@@ -481,8 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         status = args.handler(args)
     except Stopped as stop:
-        print(f"gan-bench: {stop}; checkpoints saved, nothing partial recorded; run the same "
-              f"command again to resume", file=sys.stderr)
+        print(f"gan-bench: {stop}; {stop.aftermath}", file=sys.stderr)
         return stop.exit_status
     except GanBenchError as error:
         print(f"gan-bench: error: {error}", file=sys.stderr)

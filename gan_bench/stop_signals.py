@@ -23,9 +23,12 @@ _requested: int | None = None  # the signal that asked for a stop, in this proce
 class Stopped(Exception):
     """Training stopped at a signal; the run's checkpoint holds its progress."""
 
-    def __init__(self, signum: int):
+    def __init__(self, signum: int,
+                 aftermath: str = "checkpoints saved, nothing partial recorded; run the same command "
+                                  "again to resume"):
         super().__init__(signum)
         self.signum = signum
+        self.aftermath = aftermath
 
     @property
     def exit_status(self) -> int:
@@ -67,6 +70,26 @@ def handle_in_worker() -> None:
     a Ctrl-C arrives twice: from the terminal and from the parent)."""
     for signum in STOP_SIGNALS:
         signal.signal(signum, _request)
+
+
+@contextmanager
+def stop_at_once_on_signals(aftermath: str):
+    """SIGINT and SIGTERM stop the block at once (:class:`Stopped`, saying ``aftermath``), so that
+    its ``finally`` clauses run: for commands with nothing to checkpoint whose clean-up is what
+    matters (the A/B gate's temporary worktrees; ``subprocess.run`` kills its child on the way)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise Stopped(signum, aftermath)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager

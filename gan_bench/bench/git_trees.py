@@ -53,6 +53,7 @@ def commits_between(good: str, bad: str, tree: Path) -> list[str]:
 def checked_out(revision: str, tree: Path) -> Iterator[Path]:
     """``revision`` of the repository at ``tree`` in a temporary detached worktree."""
     commit = commit_of(revision, tree)
+    git("worktree", "prune", cwd=tree)  # forget the worktrees of a run killed outright
     with tempfile.TemporaryDirectory(prefix="gan-bench-base-") as scratch:
         folder = Path(scratch) / commit[:12]
         git("worktree", "add", "--detach", "--quiet", str(folder), commit, cwd=tree)

@@ -92,3 +92,27 @@ def test_a_shallow_clone_without_the_base_is_told_apart_from_a_bad_name(reposito
     assert ab_gate.shallow_without("HEAD^", shallow)
     assert not ab_gate.shallow_without("HEAD^", folder)
     assert not ab_gate.shallow_without("HEAD", shallow)
+
+
+def test_sigterm_mid_gate_removes_the_worktree_and_says_so_in_one_line(repository, monkeypatch, capsys):
+    import os
+    import signal
+    import time
+
+    from gan_bench.cli import main
+
+    folder, _ = repository
+    monkeypatch.chdir(folder)
+
+    def measure_pairs(base_tree, candidate_tree, options):
+        assert base_tree.exists()
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+        raise AssertionError("the signal did not stop the gate")
+
+    monkeypatch.setattr(ab_gate, "measure_pairs", measure_pairs)
+    assert main(["bench", "--against", "HEAD~1", "--no-quality"]) == 143
+    err = capsys.readouterr().err
+    assert err == "gan-bench: stopped by SIGTERM; temporary worktrees removed, nothing recorded\n"
+    assert len(git("worktree", "list", cwd=folder).splitlines()) == 1
+    assert signal.getsignal(signal.SIGTERM) is not None  # the previous handler is back
