@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 
 from gan_bench.bench.ab_runs import AbOptions, run_worker
-from gan_bench.bench.work_counts import FIGURES, totals
+from gan_bench.bench.work_counts import SHOWN, totals
 from gan_bench.provenance import PROJECT_ROOT, how_made
 
 
@@ -30,8 +30,8 @@ def main() -> None:
     rows = []
     for name in runs[0]:
         per_run = [totals(run[name]) for run in runs]
-        rows.append({"workload": name, **{f"{figure} (run 1)": per_run[0][figure] for figure in FIGURES},
-                     **{f"distinct {figure}": len({t[figure] for t in per_run}) for figure in FIGURES},
+        rows.append({"workload": name, **{f"{figure} (run 1)": per_run[0][figure] for figure in SHOWN},
+                     **{f"distinct {figure}": len({t[figure] for t in per_run}) for figure in SHOWN},
                      "distinct operator tables": len({tuple(sorted(run[name]["operators"].items()))
                                                       for run in runs})})
     made = how_made({"runs": args.runs}, torch.device("cpu"))

@@ -9,12 +9,17 @@ def counts(flops=100, allocated=1000, peak=500, **operators):
 def test_equal_counts_are_the_same_and_any_growth_is_more_work():
     rows = {row["workload"]: row for row in compare_counts(
         {"same": counts(), "flops": counts(), "bytes": counts(), "less": counts(), "mix": counts()},
-        {"same": counts(), "flops": counts(flops=102), "bytes": counts(peak=501),
+        {"same": counts(), "flops": counts(flops=102), "bytes": counts(allocated=1001),
          "less": counts(flops=90), "mix": counts(**{"aten::mm": 1, "aten::add": 2}), "new": counts()})}
     assert {name: row["verdict"] for name, row in rows.items()} == {
         "same": "same", "flops": "MORE WORK", "bytes": "MORE WORK", "less": "less work",
         "mix": "operators changed"}
     assert rows["flops"]["flops"] == "100 -> 102" and rows["flops"]["allocated_bytes"] == "1,000"
+
+
+def test_the_peak_is_shown_but_not_gated():
+    row = compare_counts({"w": counts()}, {"w": counts(peak=900)})[0]
+    assert row["verdict"] == "same" and row["peak_live_bytes"] == "500 -> 900"
 
 
 def test_operator_changes_name_the_largest_first():
