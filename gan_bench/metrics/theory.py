@@ -33,8 +33,8 @@ Its error, two parts:
   points with fresh seeds. It spans the variation across sample draws as well as the Monte Carlo
   error; the Monte Carlo error given the one fitted q is reported beside it (``jsd_mc_stderr_nats``).
 - The bias: q is p_g smoothed by the kernel and fitted on finitely many points, so samples of
-  p_data itself score above 0, by more than the standard error (at 2,500 samples about 0.018 nats
-  on ring8 and 0.029 on grid25, several standard errors: results/theory/jsd_p_data_bias.json).
+  p_data itself score above 0, by more than the standard error (at 2,500 samples about 0.017 nats
+  on ring8 and 0.027 on grid25, 6-10 standard errors: results/theory/jsd_p_data_bias.json).
   Every JSD comes with the estimate on as many draws of p_data itself (``jsd_p_data_bias_nats``),
   and below ``FEW_SAMPLES`` samples a ``JsdBiasWarning``.
 """
