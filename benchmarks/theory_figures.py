@@ -7,7 +7,8 @@ maps) and writes into results/theory/figures:
 
 - ``d_vs_d_star.png``: the trained discriminator D(x) beside the optimal D*(x) = p_data / (p_data +
   p_g) over the plane, p_g estimated from the run's samples (gan_bench.metrics.theory), modes marked;
-- ``value_curves.png``: V(D, G) along training against -log 4, and mean D on real and generated
+- ``value_curves.png``: V(D, G) along training against -log 4 (V of any D = 1/2, and the minimum of
+  C(G) = max_D V, at p_g = p_data; not an optimum of V itself), and mean D on real and generated
   batches against 1/2;
 - ``saturation.png``, from the `saturation` suite (the MNIST GAN's first 600 steps, results/
   saturation): the generator's gradient norm under log(1 - D(G(z))) and under -log D(G(z))
@@ -103,7 +104,7 @@ def value_curves(records: list[dict], out: Path) -> None:
         axes[1, column].plot(steps, [e["d_fake"] for e in record["history"]], color=colour,
                              alpha=0.7, lw=0.8, ls="--", label=label and f"{label}: D(G(z))")
     for column, dataset in enumerate(datasets):
-        axes[0, column].axhline(-LOG_4, color="black", lw=1, label="-log 4 (the optimum)")
+        axes[0, column].axhline(-LOG_4, color="black", lw=1, label="-log 4 (V at D = 1/2; min C(G))")
         axes[1, column].axhline(0.5, color="black", lw=1, label="1/2")
         axes[0, column].set(title=f"{dataset}: V(D, G) on training batches", xlabel="step",
                             ylabel="nats")

@@ -236,12 +236,19 @@ def cmd_parzen(args) -> None:
 
 
 def cmd_theory(args) -> None:
+    import warnings
+
     from gan_bench import registry
     from gan_bench.metrics.theory import theory_metric
     from gan_bench.samples_io import load_samples
 
     dataset = registry.get_dataset(args.dataset)()
-    _emit(theory_metric(dataset, load_samples(args.samples, dataset.shape)), args.json)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = theory_metric(dataset, load_samples(args.samples, dataset.shape))
+    for warning in caught:  # one line each on stderr, so that --json stdout stays one object
+        print(f"gan-bench: warning: {warning.message}", file=sys.stderr)
+    _emit(result, args.json)
 
 
 def cmd_fid(args) -> None:

@@ -204,3 +204,16 @@ def test_option_ranges_are_checked_at_load(tmp_path, edit, message):
     with pytest.raises(GanBenchError, match=message) as caught:
         load_suite(str(path))
     assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_stacked_mnist_published_rows_carry_pacgan_table_2s_kl_with_its_standard_errors():
+    """PacGAN (Lin et al. 2018) Table 2, modes of 1000 / KL: DCGAN as quoted from VEEGAN 99.0 /
+    3.40; PacGAN's own DCGAN 78.9 ± 6.46 / 4.50 ± 0.127 and PacDCGAN2-4, 10 trials, ± s.e."""
+    rows = {row.model: row for row in load_suite("stacked-mnist").published}
+    assert rows["DCGAN (VEEGAN)"].metrics == {"stacked_modes_covered": 99.0, "stacked_mode_kl_nats": 3.40}
+    pacgan = rows["DCGAN (PacGAN)"]
+    assert pacgan.metrics == {"stacked_modes_covered": 78.9, "stacked_mode_kl_nats": 4.50}
+    assert pacgan.stderr == {"stacked_modes_covered": 6.46, "stacked_mode_kl_nats": 0.127}
+    assert pacgan.trials == 10
+    assert [rows[f"PacDCGAN{m}"].metrics["stacked_mode_kl_nats"] for m in (2, 3, 4)] == [0.06, 0.06, 0.07]
+    assert all("Table 2" in row.source and "not re-checked" not in row.source for row in rows.values())
