@@ -7,7 +7,7 @@ each ATen operator called and the bytes allocated (torch.profiler), all of one c
 and fails the gate even when its timing shows no significant change; less work is reported and
 passes; a different operator mix at the same totals is reported as changed. The peak of live
 bytes is shown beside them but not gated: reconstructed from the profiler's events at operator
-granularity, it differed between two fresh processes of the same code for 2 of 12 workloads
+granularity, it took 4 values over 5 fresh processes of the same code for 3 of 12 workloads
 (results/bench-gate/work-counts-spread.md), so equality would fail clean code.
 """
 
