@@ -44,8 +44,9 @@ def main() -> None:
             tree = Path(scratch) / commit[:12]
             git("worktree", "add", "--detach", "--quiet", str(tree), commit)
             try:
+                # -P: the commit's own gan_bench in the current folder must not shadow this one's
                 finished = subprocess.run(
-                    [sys.executable, "-m", "gan_bench", "bench", "--against", f"{commit}^", "--only",
+                    [sys.executable, "-P", "-m", "gan_bench", "bench", "--against", f"{commit}^", "--only",
                      args.only, "--no-quality", "--pairs", str(args.pairs),
                      "--history", str(args.out.resolve())],
                     cwd=tree, env=env, capture_output=True, text=True, check=False)
