@@ -90,6 +90,7 @@ def cmd_evaluate(args) -> None:
     from gan_bench.jobs import expand_jobs
     from gan_bench.leaderboard import write_leaderboard
     from gan_bench.records import RUNS_FILE
+    from gan_bench.safe_paths import refuse_links_within
     from gan_bench.seeding import resolve_device
 
     suite = load_suite(args.suite)
@@ -103,6 +104,7 @@ def cmd_evaluate(args) -> None:
     results_dir = args.results / suite.name
     if not (results_dir / RUNS_FILE).exists():
         raise GanBenchError(f"no runs recorded in {results_dir}; run the suite first")
+    refuse_links_within(results_dir)
     device = resolve_device(args.device)
     _set_threads(args.threads)
     evaluated = evaluate_runs(expand_jobs(suite, only=args.only, compile=args.compile), results_dir,
@@ -222,12 +224,15 @@ def cmd_data_fetch(args) -> None:
 def cmd_leaderboard(args) -> None:
     from gan_bench.figures import write_figures
     from gan_bench.leaderboard import write_leaderboard
+    from gan_bench.safe_paths import refuse_links_within
 
     folders = [args.results / args.suite] if args.suite else sorted(
         p.parent for p in args.results.glob("*/runs.jsonl"))
     if not folders or not (folders[0] / "runs.jsonl").exists():
         raise GanBenchError(f"no runs recorded under {args.results}"
                             + (f" for suite {args.suite!r}" if args.suite else ""))
+    for folder in folders:
+        refuse_links_within(folder)
     for folder in folders:
         if write_leaderboard(folder, _published_rows(folder.name)).empty:  # an empty runs.jsonl
             raise GanBenchError(f"no runs recorded in {folder / 'runs.jsonl'}")

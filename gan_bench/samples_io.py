@@ -26,7 +26,7 @@ ACCEPTED_SHAPES = "N x 2, N x 784, N x 28 x 28, N x 1 x 28 x 28 or N x 3 x 28 x 
 
 def run_samples_path(results_dir: Path, run_id: str) -> Path:
     """Where a run's saved samples live in its suite's results folder."""
-    return inside(Path(results_dir) / SAMPLES_DIR, f"{run_id}.npy")
+    return inside(results_dir, SAMPLES_DIR, f"{run_id}.npy")
 
 
 HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
