@@ -250,8 +250,13 @@ def _published_rows(suite_name: str) -> tuple:
 
 
 def _emit(result: dict, as_json: bool) -> None:
+    """``result`` as ``key: value`` lines, or as one JSON object: strict JSON, with an infinite
+    value as the string "inf" or "-inf" and NaN as null, as the record files and ``status --json``
+    write them (gan_bench.records.jsonable)."""
+    from gan_bench.records import jsonable
+
     if as_json:
-        print(json.dumps(result, sort_keys=True))
+        print(json.dumps(jsonable(result), sort_keys=True, allow_nan=False))
     else:
         for key, value in result.items():
             print(f"{key}: {value}")
