@@ -103,8 +103,13 @@ def _is_metric_value(value) -> bool:
 def append_record(results_dir: Path, record: dict, file_name: str = RUNS_FILE,
                   key: tuple[str, ...] = RUN_KEY) -> bool:
     """Append ``record`` to ``file_name`` unless a record with the same values of the ``key``
-    fields is already there; returns whether it was written."""
+    fields is already there; returns whether it was written. A record that does not fit the
+    file's schema (SCHEMAS) is a one-line error, and the file is left as it was."""
     path = inside(results_dir, file_name)
+    problem = schema_problem(jsonable(record), SCHEMAS.get(file_name, {}))
+    if problem:  # the file stays readable: every later command would refuse it
+        raise GanBenchError(f"not recording {', '.join(str(record.get(f)) for f in key)} in {path}: "
+                            f"{problem}")
     line = json.dumps(jsonable(record), sort_keys=True, allow_nan=False)
     identity = [record[field] for field in key]
     with exclusive_lock(inside(results_dir, LOCK_FILE)):

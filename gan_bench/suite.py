@@ -107,7 +107,11 @@ def _train_and_score(job: Job, results_dir: Path, device: torch.device,
     samples_sha256 = None
     if result.status in SCORED_STATUSES:
         samples = job.eval_samples(model)
-        metrics = score(dataset, samples, job.suite.meta.metrics, model)
+        try:
+            metrics = score(dataset, samples, job.suite.meta.metrics, model)
+        except GanBenchError as error:  # a metric's bad value: nothing recorded, nothing lost
+            raise GanBenchError(f"{job.run_id} failed, not recorded: {error}; its final checkpoint "
+                                f"is kept, and a rerun scores it again without training") from None
         samples_sha256 = save_samples(run_samples_path(results_dir, job.run_id), samples)
     return {
         "run_id": job.run_id,
