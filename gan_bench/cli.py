@@ -120,7 +120,7 @@ def cmd_status(args) -> None:
     from gan_bench.records import jsonable
     from gan_bench.run_status import suite_status
 
-    suite = load_suite(args.suite)
+    suite = load_suite(args.suite, import_plugins=False)
     results_dir = args.results / suite.name
     table = suite_status(expand_jobs(suite, only=args.only, compile=args.compile), results_dir)
     hours_left = table["hours_left"].sum(skipna=False)
@@ -246,7 +246,7 @@ def _published_rows(suite_name: str) -> tuple:
 
     if not (SUITES_DIR / f"{suite_name}.toml").is_file():
         return ()
-    return load_suite(suite_name).published
+    return load_suite(suite_name, import_plugins=False).published
 
 
 def _emit(result: dict, as_json: bool) -> None:
