@@ -118,7 +118,7 @@ def feature_extractor(name: str, layer: str, device: torch.device | str, verbose
 def inception_extractor(device: torch.device | str) -> FeatureExtractorBase:
     """The Inception pool3 extractor of all three metrics, its weights handed over as verified
     bytes (gan_bench.metrics.inception_weights.verified_weights_file)."""
-    return feature_extractor(FEATURE_EXTRACTOR, FEATURE_LAYER, device,
+    return feature_extractor(FEATURE_EXTRACTOR, FEATURE_LAYER, device, verbose=False,
                              feature_extractor_weights_path=inception_weights.verified_weights_file())
 
 
@@ -174,8 +174,9 @@ def fid_kid_prc(samples: torch.Tensor, real: torch.Tensor, real_name: str,
                       f"{RECOMMENDED_SAMPLES} to compare with published numbers (below 2048 the "
                       f"covariance is rank-deficient)", FewSamplesWarning, stacklevel=2)
     extractor = inception_extractor(device)
-    generated = extract_features(samples, extractor, FEATURE_LAYER, device)
+    # the real side first: a refused cache file is reported before Inception reads the samples
     reference = real_features(real, real_name, extractor, FEATURE_LAYER, device, cache_root)
+    generated = extract_features(samples, extractor, FEATURE_LAYER, device)
     return (fid_kid_prc_of_features(generated, reference, kid_subset_size)
             | {"n_samples": samples.shape[0], "n_real": real.shape[0]})
 
