@@ -157,9 +157,12 @@ class Cases:
         return gan_bench(folder, "run", "tiny.toml", "--device", "cpu"), not marker.exists()
 
     def _name_probe(self, folder, name):
+        """Nothing appeared in the temporary folder named after the model (its run id's start):
+        other processes on a shared machine create files there meanwhile."""
         outside = set(Path(tempfile.gettempdir()).iterdir())
         result = gan_bench(folder, "run", self._suite(folder, name=name), "--device", "cpu")
-        return result, set(Path(tempfile.gettempdir()).iterdir()) <= outside | {folder}
+        new = set(Path(tempfile.gettempdir()).iterdir()) - outside - {folder}
+        return result, not any(path.name.startswith(Path(name).name) for path in new)
 
     def name_parent_path(self, folder):
         return self._name_probe(folder, "../../escape")
