@@ -1,11 +1,15 @@
-"""The hostile and unlucky cases of the security and reliability review, run against `gan-bench`.
+"""The hostile and unlucky cases of the security and reliability reviews, run against `gan-bench`.
 
 Each probe builds its case in a fresh temporary folder (a crafted checkpoint, a name that is a
 path, a symlinked lock, a flipped bit, a duplicated record, a signal, a malformed file or value),
 runs the ``gan-bench`` command a user would run there as a subprocess, and records its exit
 status, the first line of its stderr (the temporary folder shown as ``$TMP``), whether a traceback
 appeared, and whether the probe's own check of the aftermath held (the crafted pickle did not run,
-the victim of the symlink kept its bytes, nothing was written outside the results folder).
+the victim of the symlink kept its bytes, nothing was written outside the results folder). Items
+1-9 are the cases of the first review (issue 20), items 30.1-30.5 those of the second (issue 30:
+the FID cache, symbolic links in a results folder, a suite's plugins key, metric values, samples
+files); a child that could read without bound runs under a 3 GB RLIMIT_DATA, and one that hangs
+is stopped at its timeout and counted as failed.
 
     python benchmarks/robustness_probes.py --out results/robustness
 
@@ -15,16 +19,19 @@ unexpected exit status, a traceback, or a failed check.
 """
 
 import argparse
+import io
 import json
 import os
 import pickle
 import re
+import resource
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +71,16 @@ def suite_text(steps=12, checkpoint=4, name="gan", width=16, extra="") -> str:
     return TINY_SUITE.format(steps=steps, checkpoint=checkpoint, name=name, width=width) + extra
 
 
+PLUGIN_METRICS = """
+import numpy as np
+from gan_bench.registry import register_metric
+
+register_metric("says_high", lambda dataset, samples: {"m": "high"})
+register_metric("numpy_float32", lambda dataset, samples: {"m_numpy": np.float32(samples.mean())})
+register_metric("claims_modes_captured", lambda dataset, samples: {"modes_captured": 99.0})
+"""
+
+
 class Pickled:
     """A pickle that, when loaded, creates the file ``marker``: what a crafted checkpoint does."""
 
@@ -81,10 +98,19 @@ class Probe:
     expected_status: int
 
 
-def gan_bench(folder: Path, *args: str, env: dict | None = None, timeout: float = 300):
-    return subprocess.run([sys.executable, "-m", "gan_bench", *args], cwd=folder,
-                          capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})})
+def gan_bench(folder: Path, *args: str, env: dict | None = None, timeout: float = 300, preexec_fn=None):
+    try:
+        return subprocess.run([sys.executable, "-m", "gan_bench", *args], cwd=folder,
+                              capture_output=True, text=True, timeout=timeout, preexec_fn=preexec_fn,
+                              env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})})
+    except subprocess.TimeoutExpired:  # a hang is a failed probe, not the end of the table
+        return subprocess.CompletedProcess(args, -1, "", f"timed out after {timeout} s\n")
+
+
+def three_gigabytes():
+    """The probe's own guard: a child that reads without bound fails with a MemoryError at 3 GB
+    (RLIMIT_DATA) instead of taking the machine."""
+    resource.setrlimit(resource.RLIMIT_DATA, (3 * 2**30, 3 * 2**30))
 
 
 class Cases:
@@ -131,9 +157,12 @@ class Cases:
         return gan_bench(folder, "run", "tiny.toml", "--device", "cpu"), not marker.exists()
 
     def _name_probe(self, folder, name):
+        """Nothing appeared in the temporary folder named after the model (its run id's start):
+        other processes on a shared machine create files there meanwhile."""
         outside = set(Path(tempfile.gettempdir()).iterdir())
         result = gan_bench(folder, "run", self._suite(folder, name=name), "--device", "cpu")
-        return result, set(Path(tempfile.gettempdir()).iterdir()) <= outside | {folder}
+        new = set(Path(tempfile.gettempdir()).iterdir()) - outside - {folder}
+        return result, not any(path.name.startswith(Path(name).name) for path in new)
 
     def name_parent_path(self, folder):
         return self._name_probe(folder, "../../escape")
@@ -339,6 +368,159 @@ class Cases:
         (folder / "results" / "tiny" / "runs.jsonl").write_bytes(b"")
         return gan_bench(folder, "leaderboard", "tiny"), True
 
+    # issue 30, 1: the FID cache
+    def _fid_cache(self, folder) -> dict:
+        """A cache folder of its own holding links to the default cache's MNIST and Inception
+        weights (read only), and samples.npy: 4 MNIST test digits."""
+        from gan_bench.cache import cache_dir
+        from gan_bench.data.mnist import Mnist
+        from gan_bench.metrics.inception_weights import CACHE_FILE_NAME, inception_weights_path
+
+        inception_weights_path()
+        cache = folder / "cache"
+        cache.mkdir()
+        for name in ("mnist.npz", CACHE_FILE_NAME):
+            (cache / name).symlink_to(cache_dir() / name)
+        np.save(folder / "samples.npy", Mnist().parzen_test()[4:8].reshape(-1, 784).numpy())
+        return {"GAN_BENCH_CACHE": str(cache)}
+
+    def _fid(self, folder, env):
+        return gan_bench(folder, "fid", "--samples", "samples.npy", "--dataset", "mnist", "--device",
+                         "cpu", "--real-count", "4", "--kid-subset-size", "2", env=env, timeout=600)
+
+    def fid_pickle_in_torch_fidelity_cache(self, folder):
+        from gan_bench.metrics.fid import real_cache_name
+
+        env, marker = self._fid_cache(folder), folder / "pwned"
+        planted = folder / "cache" / "torch-fidelity"
+        planted.mkdir()
+        prefix = f"{real_cache_name('mnist', 'test', 4)}-inception-v3-compat-channels-last"
+        for kind in ("features", "stat-fid"):
+            torch.save(Pickled(marker), planted / f"{prefix}-{kind}-2048.pt")
+        return self._fid(folder, env), not marker.exists()
+
+    def fid_pickle_in_own_cache(self, folder):
+        from gan_bench.metrics.fid import real_cache_name
+
+        env, marker = self._fid_cache(folder), folder / "pwned"
+        planted = folder / "cache" / "real-features"
+        planted.mkdir()
+        torch.save({"features": Pickled(marker)},
+                   planted / f"{real_cache_name('mnist', 'test', 4)}-features-2048.pt")
+        return self._fid(folder, env), not marker.exists()
+
+    # issue 30, 2: symbolic links in a results folder
+    def symlinked_figure(self, folder):
+        results = self._copy_trained(folder)
+        victim = folder / "victim.txt"
+        victim.write_text("precious")
+        figure = results / "figures" / "loss_curves.png"
+        figure.unlink()
+        figure.symlink_to(victim)
+        return gan_bench(folder, "leaderboard", "tiny"), victim.read_text() == "precious"
+
+    def _symlinked_subfolder(self, folder, name):
+        outside = folder / "outside"
+        outside.mkdir()
+        results = folder / "results" / "tiny"
+        results.mkdir(parents=True)
+        (results / name).symlink_to(outside, target_is_directory=True)
+        result = gan_bench(folder, "run", self._suite(folder), "--device", "cpu")
+        return result, not any(outside.iterdir())
+
+    def symlinked_checkpoints_folder(self, folder):
+        return self._symlinked_subfolder(folder, "checkpoints")
+
+    def symlinked_samples_folder(self, folder):
+        return self._symlinked_subfolder(folder, "samples")
+
+    def symlinked_figures_folder(self, folder):
+        return self._symlinked_subfolder(folder, "figures")
+
+    def symlinked_claims_folder(self, folder):
+        return self._symlinked_subfolder(folder, ".claims")
+
+    def symlinked_submitit_folder(self, folder):
+        return self._symlinked_subfolder(folder, ".submitit")
+
+    # issue 30, 3: a suite's plugins key
+    def _plugin_beside_suite(self, folder) -> Path:
+        (folder / "beside.py").write_text("from pathlib import Path\nPath('imported').touch()\n")
+        self._suite(folder, extra="")
+        suite = folder / "tiny.toml"
+        suite.write_text(suite.read_text().replace("[train]", 'plugins = ["beside"]\n\n[train]'))
+        return folder / "imported"
+
+    def plugins_key_under_status(self, folder):
+        imported = self._plugin_beside_suite(folder)
+        env = {"PYTHONPATH": os.pathsep.join([str(folder), str(PROJECT_ROOT)])}
+        return gan_bench(folder, "status", "tiny.toml", env=env), not imported.exists()
+
+    def plugin_module_in_current_folder(self, folder):
+        imported = self._plugin_beside_suite(folder)
+        return gan_bench(folder, "run", "tiny.toml", "--device", "cpu"), not imported.exists()
+
+    # issue 30, 4: metric values
+    def _plugin_metric_run(self, folder, metrics):
+        (folder / "metrics_plugin.py").write_text(PLUGIN_METRICS)
+        (folder / "tiny.toml").write_text(suite_text().replace(
+            'metrics = ["modes"]', f'metrics = {json.dumps(metrics)}\nplugins = ["metrics_plugin"]'))
+        env = {"PYTHONPATH": os.pathsep.join([str(folder), str(PROJECT_ROOT)])}
+        return gan_bench(folder, "run", "tiny.toml", "--device", "cpu", env=env)
+
+    def metric_returning_a_string(self, folder):
+        result = self._plugin_metric_run(folder, ["modes", "says_high"])
+        results = folder / "results" / "tiny"
+        return result, not (results / "runs.jsonl").exists() and (results / "checkpoints").exists()
+
+    def metric_returning_numpy_float32(self, folder):
+        result = self._plugin_metric_run(folder, ["numpy_float32"])
+        runs = folder / "results" / "tiny" / "runs.jsonl"
+        recorded = runs.exists() and isinstance(json.loads(runs.read_text())["metrics"]["m_numpy"], float)
+        return result, recorded
+
+    def metric_claiming_another_metrics_key(self, folder):
+        result = self._plugin_metric_run(folder, ["modes", "claims_modes_captured"])
+        return result, not (folder / "results" / "tiny" / "runs.jsonl").exists()
+
+    # issue 30, 5: samples files
+    def _modes(self, folder, name, **kwargs):
+        return gan_bench(folder, "modes", "--samples", name, "--dataset", "ring8", **kwargs)
+
+    def npz_linked_to_dev_zero(self, folder):
+        (folder / "samples.npz").symlink_to("/dev/zero")
+        return self._modes(folder, "samples.npz", preexec_fn=three_gigabytes, timeout=120), True
+
+    def fifo_named_npy(self, folder):
+        os.mkfifo(folder / "samples.npy")
+        return self._modes(folder, "samples.npy", timeout=120), True
+
+    def zip64_npz_claiming_8_tb(self, folder):
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False,
+                                                      "shape": (10**12, 2)})
+        with zipfile.ZipFile(folder / "samples.npz", "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("samples.npy", header.getvalue() + b"\0" * 64)
+            archive.filelist[0].file_size = 8 * 10**12 + len(header.getvalue())  # zip64 on close
+        return self._modes(folder, "samples.npz", preexec_fn=three_gigabytes), True
+
+    def npz_expanding_to_400_mb(self, folder):
+        np.savez_compressed(folder / "samples.npz", samples=np.zeros((50_000_000, 2), np.float32))
+        return self._modes(folder, "samples.npz", preexec_fn=three_gigabytes), True
+
+    def json_with_an_infinite_value(self, folder):
+        np.save(folder / "far.npy", np.full((100, 2), 1e30, np.float32))
+        result = gan_bench(folder, "modes", "--samples", "far.npy", "--dataset", "ring8", "--json")
+
+        def refuse(constant):
+            raise ValueError(constant)
+
+        try:
+            json.loads(result.stdout, parse_constant=refuse)
+        except ValueError:
+            return result, False
+        return result, True
+
     # 9. orphans
     def orphan_tmp_file(self, folder):
         results = self._copy_trained(folder)
@@ -377,6 +559,16 @@ PROBES = [
     Probe("8", "corrupted_compressed_mnist_cache", 2), Probe("8", "garbage_in_results_samples", 2),
     Probe("8", "object_array_in_results_samples", 2), Probe("8", "empty_runs_jsonl", 2),
     Probe("9", "orphan_tmp_file", 0),
+    Probe("30.1", "fid_pickle_in_torch_fidelity_cache", 0), Probe("30.1", "fid_pickle_in_own_cache", 2),
+    Probe("30.2", "symlinked_figure", 2), Probe("30.2", "symlinked_checkpoints_folder", 2),
+    Probe("30.2", "symlinked_samples_folder", 2), Probe("30.2", "symlinked_figures_folder", 2),
+    Probe("30.2", "symlinked_claims_folder", 2), Probe("30.2", "symlinked_submitit_folder", 2),
+    Probe("30.3", "plugins_key_under_status", 2), Probe("30.3", "plugin_module_in_current_folder", 2),
+    Probe("30.4", "metric_returning_a_string", 2), Probe("30.4", "metric_returning_numpy_float32", 0),
+    Probe("30.4", "metric_claiming_another_metrics_key", 2),
+    Probe("30.5", "npz_linked_to_dev_zero", 2), Probe("30.5", "fifo_named_npy", 2),
+    Probe("30.5", "zip64_npz_claiming_8_tb", 2), Probe("30.5", "npz_expanding_to_400_mb", 2),
+    Probe("30.5", "json_with_an_infinite_value", 0),
 ]
 
 

@@ -22,7 +22,7 @@ import torch
 import torch_fidelity
 
 from gan_bench.data.mnist import Mnist
-from gan_bench.metrics import fid
+from gan_bench.metrics import fid, inception_weights
 
 N_SAMPLES = 500
 N_REAL = 500
@@ -43,14 +43,16 @@ def images():
 
 
 def torch_fidelity_own(samples: torch.Tensor, real: torch.Tensor, cache_root: str) -> dict:
-    """torch-fidelity's own calculation: its extractor, our uint8 inputs, its cache (filled by the
-    benchmark's untimed warm-up round)."""
-    options = fid.torch_fidelity_options(KID_SUBSET_SIZE)
-    options["feature_extractor"] = THEIR_EXTRACTOR
+    """torch-fidelity's own calculation: its extractor, our uint8 inputs and options, its cache
+    (filled by the benchmark's untimed warm-up round, in this test's own folder)."""
     return torch_fidelity.calculate_metrics(
         input1=fid.Uint8Images(samples), input2=fid.Uint8Images(real), cache=True,
         input2_cache_name=fid.real_cache_name("mnist", "test", N_REAL, THEIR_EXTRACTOR),
-        cache_root=cache_root, **options)
+        cache_root=cache_root, fid=True, kid=True, prc=True, verbose=True,
+        feature_extractor=THEIR_EXTRACTOR, feature_layer_fid=fid.FEATURE_LAYER,
+        feature_layer_kid=fid.FEATURE_LAYER, feature_layer_prc=fid.FEATURE_LAYER,
+        feature_extractor_weights_path=inception_weights.verified_weights_file(),
+        kid_subset_size=KID_SUBSET_SIZE, prc_neighborhood=fid.PRC_NEIGHBORHOOD, save_cpu_ram=True)
 
 
 def test_torch_fidelity_own(benchmark, images, tmp_path):

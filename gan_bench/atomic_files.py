@@ -12,6 +12,8 @@ from pathlib import Path
 
 import torch
 
+from gan_bench.errors import GanBenchError
+
 ORPHAN_AGE_S = 600.0  # no write of ours takes this long between mkstemp and rename
 
 
@@ -24,9 +26,12 @@ def _umask() -> int:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically, with the permissions a plain ``open`` would give it
     (0666 less the umask; ``mkstemp`` alone leaves 0600). The temporary file is made by
-    ``mkstemp`` (O_EXCL: never an existing file or a symlink) and renamed over ``path``, which
-    replaces a symlink there rather than writing through it."""
+    ``mkstemp`` (O_EXCL: never an existing file or a symlink) in ``path``'s folder and renamed over
+    ``path``; a ``path`` that is a symbolic link is refused (the rename would replace the link, not
+    write through it, but a link where an output goes is not gan-bench's to replace)."""
     path = Path(path)
+    if path.is_symlink():
+        raise GanBenchError(f"refusing to write {path}: it is a symbolic link; remove it")
     handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(handle, 0o666 & ~_umask())

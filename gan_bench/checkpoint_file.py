@@ -3,22 +3,21 @@
 A checkpoint is ``{"format": FORMAT, "sha256": HEX, "payload": BYTES}``, where the payload is the
 ``torch.save`` of the run's state and the SHA-256 is of those bytes, so that one flipped bit in
 the weights is found on load instead of silently changing a recorded metric. Both layers are read
-with ``torch.load(weights_only=True)``: torch's restricted unpickler admits tensors, numbers,
-strings, bytes, and lists, tuples and dicts of them (plus numpy's key array in checkpoints written
-before RNG states were stored as tensors), so a crafted file placed in a results folder cannot
-run code when any command reads it. Checkpoints written before the checksum are read as they were.
+with gan_bench.data_only_load (``torch.load(weights_only=True)``, admitting numpy's key array too in
+checkpoints written before RNG states were stored as tensors), so a crafted file placed in a results
+folder cannot run code when any command reads it. Checkpoints written before the checksum are read
+as they were.
 """
 
 import hashlib
 import io
-import pickle
-import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from gan_bench.atomic_files import atomic_write_bytes
+from gan_bench.data_only_load import load_data_only
 from gan_bench.errors import GanBenchError
 
 FORMAT = "gan-bench-checkpoint/1"
@@ -40,18 +39,8 @@ def write_checkpoint(path: Path, state: dict) -> None:
 
 
 def _restricted_load(source, path: Path):
-    try:
-        with torch.serialization.safe_globals(OLDER_CHECKPOINT_GLOBALS), warnings.catch_warnings():
-            # a bare pickle (not torch's zip format) draws a warning before the refusal below
-            warnings.filterwarnings("ignore", message="Detected pickle protocol", category=UserWarning)
-            return torch.load(source, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise GanBenchError(f"refusing checkpoint {path}: it holds more than weights, numbers and "
-                            f"strings ({first_line}); delete it if you did not write it") from None
-    except (OSError, RuntimeError, EOFError, ValueError) as error:
-        # checkpoints are written atomically, so this is real corruption, not a torn write
-        raise GanBenchError(f"cannot read checkpoint {path}: {error}") from None
+    # checkpoints are written atomically, so an unreadable one is real corruption, not a torn write
+    return load_data_only(source, f"checkpoint {path}", OLDER_CHECKPOINT_GLOBALS)
 
 
 def read_checkpoint_file(path: Path) -> dict:

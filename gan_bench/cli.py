@@ -90,6 +90,7 @@ def cmd_evaluate(args) -> None:
     from gan_bench.jobs import expand_jobs
     from gan_bench.leaderboard import write_leaderboard
     from gan_bench.records import RUNS_FILE
+    from gan_bench.safe_paths import refuse_links_within
     from gan_bench.seeding import resolve_device
 
     suite = load_suite(args.suite)
@@ -103,6 +104,7 @@ def cmd_evaluate(args) -> None:
     results_dir = args.results / suite.name
     if not (results_dir / RUNS_FILE).exists():
         raise GanBenchError(f"no runs recorded in {results_dir}; run the suite first")
+    refuse_links_within(results_dir)
     device = resolve_device(args.device)
     _set_threads(args.threads)
     evaluated = evaluate_runs(expand_jobs(suite, only=args.only, compile=args.compile), results_dir,
@@ -118,7 +120,7 @@ def cmd_status(args) -> None:
     from gan_bench.records import jsonable
     from gan_bench.run_status import suite_status
 
-    suite = load_suite(args.suite)
+    suite = load_suite(args.suite, import_plugins=False)
     results_dir = args.results / suite.name
     table = suite_status(expand_jobs(suite, only=args.only, compile=args.compile), results_dir)
     hours_left = table["hours_left"].sum(skipna=False)
@@ -280,12 +282,15 @@ def cmd_data_fetch(args) -> None:
 def cmd_leaderboard(args) -> None:
     from gan_bench.figures import write_figures
     from gan_bench.leaderboard import write_leaderboard
+    from gan_bench.safe_paths import refuse_links_within
 
     folders = [args.results / args.suite] if args.suite else sorted(
         p.parent for p in args.results.glob("*/runs.jsonl"))
     if not folders or not (folders[0] / "runs.jsonl").exists():
         raise GanBenchError(f"no runs recorded under {args.results}"
                             + (f" for suite {args.suite!r}" if args.suite else ""))
+    for folder in folders:
+        refuse_links_within(folder)
     for folder in folders:
         if write_leaderboard(folder, _published_rows(folder.name)).empty:  # an empty runs.jsonl
             raise GanBenchError(f"no runs recorded in {folder / 'runs.jsonl'}")
@@ -299,12 +304,17 @@ def _published_rows(suite_name: str) -> tuple:
 
     if not (SUITES_DIR / f"{suite_name}.toml").is_file():
         return ()
-    return load_suite(suite_name).published
+    return load_suite(suite_name, import_plugins=False).published
 
 
 def _emit(result: dict, as_json: bool) -> None:
+    """``result`` as ``key: value`` lines, or as one JSON object: strict JSON, with an infinite
+    value as the string "inf" or "-inf" and NaN as null, as the record files and ``status --json``
+    write them (gan_bench.records.jsonable)."""
+    from gan_bench.records import jsonable
+
     if as_json:
-        print(json.dumps(result, sort_keys=True))
+        print(json.dumps(jsonable(result), sort_keys=True, allow_nan=False))
     else:
         for key, value in result.items():
             print(f"{key}: {value}")

@@ -26,7 +26,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.errors import GanBenchError
+from gan_bench.lock_files import exclusive_lock
+from gan_bench.records import LOCK_FILE
+from gan_bench.safe_paths import inside
 
 JOBS_DIR = ".submitit"
 JOBS_FILE = "jobs.jsonl"
@@ -109,15 +113,18 @@ def make_executor(options: ClusterOptions, folder: Path):
 
 def submit_runs(run_jobs: list[RunJob], results_dir: Path, options: ClusterOptions, log) -> list:
     """Submit ``run_jobs`` as one job array; note each job id in jobs.jsonl; returns the jobs."""
-    folder = Path(results_dir) / JOBS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    jobs = make_executor(options, folder).submit_array(run_jobs)
+    path = inside(results_dir, JOBS_DIR, JOBS_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    jobs = make_executor(options, path.parent).submit_array(run_jobs)
     submitted_at = datetime.now(UTC).isoformat(timespec="seconds")
-    with open(folder / JOBS_FILE, "a", encoding="utf-8") as notes:
-        for run_job, job in zip(run_jobs, jobs, strict=True):
-            notes.write(json.dumps({"run_id": run_job.run_id, "job_id": job.job_id,
-                                    "executor": options.executor, "submitted_at": submitted_at}) + "\n")
-            log(f"{run_job.run_id}: submitted as job {job.job_id} ({options.executor})")
+    notes = "".join(json.dumps({"run_id": run_job.run_id, "job_id": job.job_id,
+                                "executor": options.executor, "submitted_at": submitted_at}) + "\n"
+                    for run_job, job in zip(run_jobs, jobs, strict=True))
+    with exclusive_lock(inside(results_dir, LOCK_FILE)):  # one whole file or the other, as records
+        existing = path.read_bytes() if path.exists() else b""
+        atomic_write_bytes(path, existing + notes.encode())
+    for run_job, job in zip(run_jobs, jobs, strict=True):
+        log(f"{run_job.run_id}: submitted as job {job.job_id} ({options.executor})")
     return jobs
 
 

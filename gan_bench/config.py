@@ -159,7 +159,9 @@ def resolve_suite_path(name_or_path: str) -> Path:
     return candidate
 
 
-def load_suite(name_or_path: str) -> Suite:
+def load_suite(name_or_path: str, import_plugins: bool = True) -> Suite:
+    """The suite, its ``plugins`` imported (gan_bench.plugins); without ``import_plugins`` (the
+    commands that only read results) a suite naming plugins is a one-line error instead."""
     path = resolve_suite_path(name_or_path)
     where = str(path)
     try:
@@ -176,6 +178,10 @@ def load_suite(name_or_path: str) -> Suite:
         if not isinstance(raw.get(key), list) or not raw[key]:
             raise GanBenchError(f"{where}: needs at least one [[{key}]] entry")
     meta = build_dataclass(SuiteMeta, raw.get("suite", {}), f"{where} [suite]")
+    if meta.plugins and not import_plugins:
+        raise GanBenchError(f"{where}: names plugins ({', '.join(meta.plugins)}), whose import runs "
+                            f"their code; this command never imports a suite's plugins, only run, "
+                            f"evaluate and bench do (or install them as entry points)")
     import_plugin_modules(meta.plugins, where)
     if meta.seeds < 1:
         raise GanBenchError(f"{where} [suite]: seeds must be >= 1, got {meta.seeds}")

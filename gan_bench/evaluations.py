@@ -18,6 +18,7 @@ import torch
 from gan_bench import registry
 from gan_bench.errors import GanBenchError
 from gan_bench.jobs import Job
+from gan_bench.metric_values import checked_metric_values
 from gan_bench.provenance import how_made
 from gan_bench.records import EVALUATIONS_FILE, append_record, read_records
 from gan_bench.samples_io import run_samples_path, save_samples
@@ -29,19 +30,24 @@ EVALUATION_KEY = ("run_id", "metric")
 SCORED_STATUSES = ("finished", "stalled")
 
 
-def score(dataset, samples: torch.Tensor, metric_names: Iterable[str], model=None) -> dict[str, float]:
+def score(dataset, samples: torch.Tensor, metric_names: Iterable[str], model=None,
+          taken: dict[str, str] | None = None) -> dict[str, float]:
     """Every named metric of ``samples`` (and of ``model``, for the metrics that read it),
-    merged into one flat dict."""
-    metrics = {}
+    merged into one flat dict of numbers, each metric's values checked (gan_bench.metric_values);
+    ``taken`` maps the names the record already holds to the metrics that gave them."""
+    metrics, owners = {}, dict(taken or {})
     for name in metric_names:
         function = registry.get_metric(name)
         if name not in registry.MODEL_METRICS:
-            metrics.update(function(dataset, samples))
+            values = function(dataset, samples)
         elif model is None:
             raise GanBenchError(f"metric {name!r} reads the model, not only samples: score it "
                                 f"during training or with gan-bench evaluate")
         else:
-            metrics.update(function(dataset, samples, model))
+            values = function(dataset, samples, model)
+        values = checked_metric_values(name, function, values, owners)
+        owners.update(dict.fromkeys(values, name))
+        metrics.update(values)
     return metrics
 
 
@@ -87,9 +93,11 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
     if not samples_file.exists():
         save_samples(samples_file, samples)
     provenance = {"n_samples": samples.shape[0], **how_made(job.config(), device)}
+    taken = metric_owners(results_dir, job.run_id)
     for name in metric_names:
         started = time.perf_counter()
-        metrics = score(dataset, samples, [name], model)
+        metrics = score(dataset, samples, [name], model, taken)
+        taken.update(dict.fromkeys(metrics, name))
         seconds = time.perf_counter() - started
         append_record(results_dir, {
             "run_id": job.run_id, "metric": name, "metrics": metrics, "eval_seconds": seconds,
@@ -97,6 +105,17 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
         }, EVALUATIONS_FILE, EVALUATION_KEY)
         log(f"{job.run_id}: {name} in {seconds:.1f} s " + " ".join(
             f"{k}={v:.4g}" for k, v in metrics.items()))
+
+
+def metric_owners(results_dir: Path, run_id: str) -> dict[str, str]:
+    """Each metric value name a run's records hold, mapped to the metric that gave it: the
+    evaluations' metrics by name; the run's own record's as "scored in training"."""
+    (record,) = [r for r in read_records(results_dir) if r["run_id"] == run_id]
+    owners = dict.fromkeys(record["metrics"], "scored in training")
+    for evaluation in read_records(results_dir, EVALUATIONS_FILE):
+        if evaluation["run_id"] == run_id:
+            owners.update(dict.fromkeys(evaluation["metrics"], evaluation["metric"]))
+    return owners
 
 
 def evaluate_runs(jobs: list[Job], results_dir: Path, device: torch.device,

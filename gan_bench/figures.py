@@ -1,6 +1,7 @@
 """Figures for a suite's results folder: samples over the true modes, sample grids, training curves,
 and the trained models' samples side by side with their sharpness and FID."""
 
+import io
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -9,8 +10,10 @@ import torch
 from torchvision.utils import make_grid, save_image
 
 from gan_bench import registry
+from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.evaluations import SCORED_STATUSES, runs_with_evaluations
 from gan_bench.learning_curve import CURVE_KEY, curve_points
+from gan_bench.safe_paths import inside
 from gan_bench.samples_io import read_run_samples
 
 FIGURES_DIR = "figures"
@@ -89,15 +92,13 @@ def plot_loss_curves(results_dir: Path, records: list[dict]) -> Path | None:
 def plot_image_samples(results_dir: Path, records: list[dict]) -> list[Path]:
     """One grid per model and dataset (torchvision's save_image): figures/samples_MODEL_DATASET.png."""
     made = []
-    folder = results_dir / FIGURES_DIR
     for (model, dataset), images in _saved_samples(results_dir, records).items():
         if images.ndim != 4:
             continue
-        folder.mkdir(exist_ok=True)
-        path = folder / f"samples_{model}_{dataset}.png"
         grid = torch.from_numpy(images).float() / 255
-        save_image(grid, path, nrow=10, padding=2, pad_value=1.0)
-        made.append(path)
+        png = io.BytesIO()
+        save_image(grid, png, format="png", nrow=10, padding=2, pad_value=1.0)
+        made.append(_write_png(results_dir, f"samples_{model}_{dataset}.png", png))
     return made
 
 
@@ -156,11 +157,18 @@ def _is_loss(name: str) -> bool:
 
 
 def _save(fig, results_dir: Path, name: str) -> Path:
-    folder = results_dir / FIGURES_DIR
-    folder.mkdir(exist_ok=True)
-    path = folder / name
-    fig.savefig(path, dpi=110)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=110)
     plt.close(fig)
+    return _write_png(results_dir, name, png)
+
+
+def _write_png(results_dir: Path, name: str, png: io.BytesIO) -> Path:
+    """figures/NAME written atomically (a full disk leaves the old figure whole), never through a
+    link (gan_bench.safe_paths)."""
+    path = inside(results_dir, FIGURES_DIR, name)
+    path.parent.mkdir(exist_ok=True)
+    atomic_write_bytes(path, png.getvalue())
     return path
 
 

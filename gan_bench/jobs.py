@@ -44,7 +44,7 @@ class Job:
                                self.dataset.options, self.dataset.name)
 
     def checkpoint_path(self, results_dir: Path) -> Path:
-        return inside(Path(results_dir) / CHECKPOINTS_DIR, f"{self.run_id}.pt")
+        return inside(results_dir, CHECKPOINTS_DIR, f"{self.run_id}.pt")
 
     def build(self, device: torch.device):
         """(dataset, model): the run's dataset and a freshly initialised model on ``device``."""

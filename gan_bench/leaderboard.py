@@ -17,6 +17,7 @@ from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.collapse import collapsed_at_step
 from gan_bench.evaluations import runs_with_evaluations
 from gan_bench.learning_curve import BLOCK_POINTS, CURVE_KEY, PLATEAU_STDERRS, TREND_BLOCKS, curve_tables
+from gan_bench.safe_paths import inside
 
 GROUP_KEYS = ["model", "dataset"]
 TIMING_COLUMNS = ["samples_per_s", "steps_per_s"]
@@ -174,8 +175,8 @@ def write_leaderboard(results_dir: Path, published=()) -> pd.DataFrame:
     if not records:
         return pd.DataFrame()
     table = leaderboard_table(records, published)
-    atomic_write_bytes(results_dir / "leaderboard.csv", table.to_csv(index=False).encode())
-    atomic_write_bytes(results_dir / "runs.csv", runs_table(records).to_csv(index=False).encode())
+    atomic_write_bytes(inside(results_dir, "leaderboard.csv"), table.to_csv(index=False).encode())
+    atomic_write_bytes(inside(results_dir, "runs.csv"), runs_table(records).to_csv(index=False).encode())
     sources = "".join(f"- {row.model} ({row.dataset}): {row.source}\n" for row in published)
     markdown = (f"# Leaderboard: {results_dir.name}\n\n"
                 "Mean ± std over seeds of finished runs (diverged and stalled runs are counted, "
@@ -187,7 +188,7 @@ def write_leaderboard(results_dir: Path, published=()) -> pd.DataFrame:
                 + markdown_table(table, metric_columns(records) + TIMING_COLUMNS) + "\n"
                 + (f"\nPublished rows:\n{sources}" if sources else ""))
     markdown += curves_section(results_dir, records)
-    atomic_write_bytes(results_dir / "leaderboard.md", markdown.encode())
+    atomic_write_bytes(inside(results_dir, "leaderboard.md"), markdown.encode())
     return table
 
 
@@ -197,7 +198,7 @@ def curves_section(results_dir: Path, records: list[dict]) -> str:
     blocks, plateaus = curve_tables(records)
     if plateaus.empty:
         return ""
-    atomic_write_bytes(results_dir / "curve_blocks.csv", blocks.to_csv(index=False).encode())
+    atomic_write_bytes(inside(results_dir, "curve_blocks.csv"), blocks.to_csv(index=False).encode())
     shown = plateaus[["run_id", "status", "last_block_steps", "last_block_epochs"]].assign(
         last_block_nats=[f"{v:.4g}" for v in plateaus["last_block_nats"]],
         gain_nats=_with_stderr(plateaus["gain_nats"], plateaus["gain_stderr_nats"]),

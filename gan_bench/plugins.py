@@ -13,14 +13,21 @@ metric that also takes the model). They load with the built-ins, on the first re
 
 Suite key: ``plugins = ["my_package.my_models"]`` in a suite's ``[suite]`` table imports those
 modules before the suite is built (and again in each ``--jobs`` worker); a module registers what it
-provides with gan_bench.registry.register_model, register_dataset or register_metric.
+provides with gan_bench.registry.register_model, register_dataset or register_metric. Importing a
+module runs its code, as a Makefile's rules do, so only the commands that train or score a suite
+import them (``run``, ``evaluate``, ``bench``); ``status`` and ``leaderboard`` never do
+(docs/guarantees.md). They are looked up on ``sys.path`` less the current directory, which
+``python -m`` and an empty ``PYTHONPATH`` entry put there without asking: a module in the folder a
+command is run from is imported only where a non-empty ``PYTHONPATH`` entry names that folder.
 
 A plugin that is not found, raises on import, or registers a name already taken is a one-line
 error naming the plugin.
 """
 
 import importlib
+import os
 import sys
+from contextlib import contextmanager
 from importlib.metadata import entry_points
 
 from gan_bench import registry
@@ -63,7 +70,8 @@ def import_plugin_modules(modules, where: str = "suite") -> None:
         if module in sys.modules:
             continue
         try:
-            importlib.import_module(module)
+            with _current_directory_only_on_purpose():
+                importlib.import_module(module)
         except ModuleNotFoundError as error:
             if error.name is not None and module.startswith(error.name):
                 raise GanBenchError(f"{where}: plugin module {module!r} not found (is its package "
@@ -74,3 +82,19 @@ def import_plugin_modules(modules, where: str = "suite") -> None:
             sys.modules.pop(module, None)
             raise GanBenchError(f"{where}: plugin module {module!r} raised on import: "
                                 f"{type(error).__name__}: {error}") from None
+
+
+@contextmanager
+def _current_directory_only_on_purpose():
+    """``sys.path`` without the current directory in the block (``''``, or its absolute path as
+    ``python -m`` and an empty ``PYTHONPATH`` entry put it), unless a non-empty ``PYTHONPATH``
+    entry names it."""
+    here = os.getcwd()
+    named = {os.path.abspath(entry) for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry}
+    saved = list(sys.path)
+    if here not in named:
+        sys.path[:] = [entry for entry in saved if os.path.abspath(entry or os.curdir) != here]
+    try:
+        yield
+    finally:
+        sys.path[:] = saved + [entry for entry in sys.path if entry not in saved]

@@ -14,6 +14,7 @@ from pathlib import Path
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.errors import GanBenchError
 from gan_bench.lock_files import exclusive_lock
+from gan_bench.safe_paths import inside
 
 RUNS_FILE = "runs.jsonl"
 LOCK_FILE = ".runs.lock"  # held while a record file is rewritten
@@ -102,11 +103,16 @@ def _is_metric_value(value) -> bool:
 def append_record(results_dir: Path, record: dict, file_name: str = RUNS_FILE,
                   key: tuple[str, ...] = RUN_KEY) -> bool:
     """Append ``record`` to ``file_name`` unless a record with the same values of the ``key``
-    fields is already there; returns whether it was written."""
-    path = Path(results_dir) / file_name
+    fields is already there; returns whether it was written. A record that does not fit the
+    file's schema (SCHEMAS) is a one-line error, and the file is left as it was."""
+    path = inside(results_dir, file_name)
+    problem = schema_problem(jsonable(record), SCHEMAS.get(file_name, {}))
+    if problem:  # the file stays readable: every later command would refuse it
+        raise GanBenchError(f"not recording {', '.join(str(record.get(f)) for f in key)} in {path}: "
+                            f"{problem}")
     line = json.dumps(jsonable(record), sort_keys=True, allow_nan=False)
     identity = [record[field] for field in key]
-    with exclusive_lock(Path(results_dir) / LOCK_FILE):
+    with exclusive_lock(inside(results_dir, LOCK_FILE)):
         existing = path.read_bytes() if path.exists() else b""
         if any([r[field] for field in key] == identity for r in read_records(results_dir, file_name)):
             return False

@@ -25,9 +25,8 @@ class RunTakenElsewhere(Exception):
 @contextmanager
 def claim_run(results_dir: Path, run_id: str):
     """Hold ``run_id``'s claim in the block, or raise RunTakenElsewhere."""
-    folder = Path(results_dir) / CLAIMS_DIR
-    folder.mkdir(exist_ok=True)
-    path = inside(folder, f"{run_id}.lock")
+    path = inside(results_dir, CLAIMS_DIR, f"{run_id}.lock")
+    path.parent.mkdir(exist_ok=True)
     with lock_if_free(path) as mine:
         if not mine:
             raise RunTakenElsewhere(f"{run_id}: being trained by another gan-bench process "

@@ -4,10 +4,18 @@ Accepted: ``.npy``, or ``.npz`` (the key ``samples``, else the first array), sha
 mixtures) or, for images, N x 784, N x 28 x 28, N x 1 x 28 x 28 or N x 3 x 28 x 28, float in
 [0, 1] or uint8 in [0, 255]. Images come back as float32 (N, C, 28, 28) in [0, 1], points as
 float32 (N, 2).
+
+What is read is bounded before it is read: only a regular file is opened (a FIFO would block for
+ever, a link to ``/dev/zero`` never ends), an array's ``.npy`` header may claim at most
+MAX_SAMPLES_BYTES and no more than the file holds, and an ``.npz`` member may declare at most that
+many bytes uncompressed, expanded no more than its compression method can (1:1 stored, 1032:1
+deflated), so a zip bomb or a zip64 size that lies is a one-line error, not gigabytes of memory.
 """
 
 import hashlib
 import io
+import os
+import stat
 import tokenize
 import zipfile
 from pathlib import Path
@@ -22,11 +30,20 @@ from gan_bench.safe_paths import inside
 SAMPLES_DIR = "samples"  # a run's samples, in its suite's results folder
 SAVED_IMAGES = 100  # images keep only a grid's worth, as uint8: the evaluation set is megabytes
 ACCEPTED_SHAPES = "N x 2, N x 784, N x 28 x 28, N x 1 x 28 x 28 or N x 3 x 28 x 28"
+# A samples file's array data: 10,000 RGB 28 x 28 images in float64 take 188 MB, 10^7 points of a
+# mixture in float64 160 MB.
+MAX_SAMPLES_BYTES = 256 * 2**20
+# The most each compression method numpy's .npz uses can expand: none for a stored member; 1032:1
+# for deflate (zlib's technical details, https://zlib.net/zlib_tech.html), so a larger declared
+# ratio is a lie.
+MOST_EXPANSION = {zipfile.ZIP_STORED: 1, zipfile.ZIP_DEFLATED: 1032}
+FILE_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+              stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket"}
 
 
 def run_samples_path(results_dir: Path, run_id: str) -> Path:
     """Where a run's saved samples live in its suite's results folder."""
-    return inside(Path(results_dir) / SAMPLES_DIR, f"{run_id}.npy")
+    return inside(results_dir, SAMPLES_DIR, f"{run_id}.npy")
 
 
 HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
@@ -46,6 +63,9 @@ def _check_claimed_size(stream, stored_bytes: int) -> None:
     claimed = int(np.prod(shape, dtype=object)) * dtype.itemsize
     if claimed > stored_bytes - (stream.tell() - start):
         raise ValueError(f"its header claims {shape} {dtype} ({claimed} bytes), more than the file holds")
+    if claimed > MAX_SAMPLES_BYTES:
+        raise ValueError(f"its header claims {shape} {dtype} ({claimed} bytes), more than the "
+                         f"{MAX_SAMPLES_BYTES} bytes a samples file may hold")
 
 
 def _read_checked_array(stream, stored_bytes: int) -> np.ndarray:
@@ -55,17 +75,49 @@ def _read_checked_array(stream, stored_bytes: int) -> np.ndarray:
     return np.lib.format.read_array(stream, allow_pickle=False)
 
 
-def _read_checked(path: Path) -> np.ndarray:
-    if path.suffix == ".npy":
-        with open(path, "rb") as stream:
-            return _read_checked_array(stream, path.stat().st_size)
-    with zipfile.ZipFile(path) as archive:
+def _check_declared_sizes(member: zipfile.ZipInfo) -> None:
+    """Refuse an ``.npz`` member declaring more than MAX_SAMPLES_BYTES uncompressed, or more than
+    its compression method can expand its stored bytes to: checked before anything is inflated."""
+    if member.file_size > MAX_SAMPLES_BYTES:
+        raise ValueError(f"{member.filename} declares {member.file_size} bytes uncompressed, more than "
+                         f"the {MAX_SAMPLES_BYTES} bytes a samples file may hold")
+    most = MOST_EXPANSION.get(member.compress_type)
+    if most is None:
+        raise ValueError(f"{member.filename} uses compression method {member.compress_type}; numpy "
+                         f"writes stored or deflated members only")
+    if member.file_size > most * member.compress_size:
+        raise ValueError(f"{member.filename} declares {member.file_size} bytes uncompressed from "
+                         f"{member.compress_size} stored, more than its compression method can expand")
+
+
+def _read_checked(stream, suffix: str) -> np.ndarray:
+    if suffix == ".npy":
+        return _read_checked_array(stream, os.fstat(stream.fileno()).st_size)
+    with zipfile.ZipFile(stream) as archive:
         names = [n for n in archive.namelist() if n.endswith(".npy")]
         if not names:
             raise ValueError("the .npz file holds no arrays")
-        name = "samples.npy" if "samples.npy" in names else names[0]
-        with archive.open(name) as stream:
-            return _read_checked_array(stream, archive.getinfo(name).file_size)
+        member = archive.getinfo("samples.npy" if "samples.npy" in names else names[0])
+        _check_declared_sizes(member)
+        with archive.open(member) as array_stream:
+            return _read_checked_array(array_stream, member.file_size)
+
+
+def open_regular_file(path: Path):
+    """``path`` opened for binary reading, refused (one line) unless it is a regular file. The
+    check is made on the opened descriptor, and the open does not wait (O_NONBLOCK), so neither a
+    FIFO nor a device (a link to /dev/zero) is ever read, whatever ``path`` is by then."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise GanBenchError(f"{path}: cannot read samples: it is {kind}, not a regular file")
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
 def read_array(path: Path) -> np.ndarray:
@@ -76,7 +128,8 @@ def read_array(path: Path) -> np.ndarray:
     if path.suffix not in (".npy", ".npz"):
         raise GanBenchError(f"{path}: samples must be a .npy or .npz file")
     try:
-        return _read_checked(path)
+        with open_regular_file(path) as stream:
+            return _read_checked(stream, path.suffix)
     except FileNotFoundError:
         raise GanBenchError(f"{path}: no such file") from None
     except (OSError, ValueError, EOFError, SyntaxError, TypeError, KeyError, OverflowError,
@@ -145,7 +198,8 @@ def read_run_samples(results_dir: Path, record: dict) -> np.ndarray | None:
         return None
     saved = record.get("samples_sha256")
     if saved is not None:
-        found = hashlib.sha256(path.read_bytes()).hexdigest()
+        with open_regular_file(path) as stream:
+            found = hashlib.file_digest(stream, "sha256").hexdigest()
         if found != saved:
             raise GanBenchError(f"samples file {path} is corrupted (sha256 {found[:12]}..., recorded "
                                 f"{saved[:12]}...); restore it from a copy, or delete it and the "

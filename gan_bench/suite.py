@@ -29,6 +29,7 @@ from gan_bench.plugins import import_plugin_modules
 from gan_bench.provenance import how_made
 from gan_bench.records import append_record, read_records
 from gan_bench.run_claims import RunTakenElsewhere, claim_run
+from gan_bench.safe_paths import refuse_links_within
 from gan_bench.samples_io import run_samples_path, save_samples
 from gan_bench.seeding import forked_rng, seed_everything
 from gan_bench.stop_signals import Stopped, handle_in_worker, raise_if_requested, requested, stop_on_signals
@@ -106,7 +107,11 @@ def _train_and_score(job: Job, results_dir: Path, device: torch.device,
     samples_sha256 = None
     if result.status in SCORED_STATUSES:
         samples = job.eval_samples(model)
-        metrics = score(dataset, samples, job.suite.meta.metrics, model)
+        try:
+            metrics = score(dataset, samples, job.suite.meta.metrics, model)
+        except GanBenchError as error:  # a metric's bad value: nothing recorded, nothing lost
+            raise GanBenchError(f"{job.run_id} failed, not recorded: {error}; its final checkpoint "
+                                f"is kept, and a rerun scores it again without training") from None
         samples_sha256 = save_samples(run_samples_path(results_dir, job.run_id), samples)
     return {
         "run_id": job.run_id,
@@ -160,11 +165,13 @@ class PreparedSuite:
 def prepare_suite(suite: Suite, results_root: Path, seeds: int | None = None, log=print,
                   only: str | None = None, extend_from: str | None = None,
                   compile: bool = False) -> PreparedSuite:
-    """The results folder checked writable and cleared of orphan temporaries; the recorded runs
+    """The results folder checked writable, free of links (gan_bench.safe_paths) and cleared of
+    orphan temporaries; the recorded runs
     checked against their config; the runs still to train (with ``extend_from``, each with a
     checkpoint to start from)."""
     results_dir = Path(results_root) / suite.name
     require_writable_folder(results_dir, "results folder")
+    refuse_links_within(results_dir)
     for orphan in remove_orphan_temporaries(results_dir):
         log(f"removed {orphan}, left by an interrupted write")
     done = {r["run_id"]: r for r in read_records(results_dir)}

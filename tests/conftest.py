@@ -83,6 +83,16 @@ class DivergesAtStep3(ScriptedModel):
         return {"loss": float("inf")}
 
 
+class RunsCodeWhenUnpickled:
+    """What a crafted checkpoint or cache file holds: unpickling it creates the file ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
 def run_record(run_id: str, metrics: dict | None = None, **fields) -> dict:
     """A runs.jsonl record with the fields every reader relies on (gan_bench.records.SCHEMAS)."""
     model, dataset, seed = run_id.split("__") if run_id.count("__") == 2 else (run_id, "ring8", "seed0")

@@ -1,10 +1,12 @@
 import os
 import time
 
+import pytest
 import torch
 
 from gan_bench.atomic_files import ORPHAN_AGE_S, atomic_write_bytes, remove_orphan_temporaries
 from gan_bench.config import load_suite
+from gan_bench.errors import GanBenchError
 from gan_bench.suite import run_suite
 from tests.conftest import TINY_SUITE
 
@@ -37,3 +39,12 @@ def test_atomic_writes_leave_no_temporary(tmp_path):
     atomic_write_bytes(tmp_path / "x.bin", b"data")
     assert [p.name for p in tmp_path.iterdir()] == ["x.bin"]
     assert remove_orphan_temporaries(tmp_path) == []
+
+
+def test_a_link_where_the_output_goes_is_refused_and_its_target_kept(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (tmp_path / "out.bin").symlink_to(victim)
+    with pytest.raises(GanBenchError, match="out.bin: it is a symbolic link"):
+        atomic_write_bytes(tmp_path / "out.bin", b"data")
+    assert victim.read_text() == "precious" and (tmp_path / "out.bin").is_symlink()

@@ -45,6 +45,19 @@ def test_modes_json_on_true_samples(tmp_path, capsys):
     assert result["modes_captured"] == 8 and result["n_samples"] == 2500
 
 
+def test_modes_json_is_strict_json_when_a_value_is_infinite(tmp_path, capsys):
+    """Before, samples far from every mode gave reverse_kl_nats as the bare word Infinity, which no
+    strict JSON parser reads."""
+    np.save(tmp_path / "far.npy", np.full((100, 2), 1e30, np.float32))
+    assert main(["modes", "--samples", str(tmp_path / "far.npy"), "--dataset", "ring8", "--json"]) == 0
+
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    result = json.loads(capsys.readouterr().out, parse_constant=refuse)
+    assert result["reverse_kl_nats"] == "inf" and result["modes_captured"] == 0
+
+
 def test_modes_reads_npz_samples_key(tmp_path, capsys):
     points, _ = Ring8().sample(100, torch.Generator().manual_seed(0))
     np.savez(tmp_path / "s.npz", other=np.zeros((3, 2)), samples=points.numpy())

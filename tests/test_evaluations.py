@@ -1,6 +1,8 @@
+import numpy as np
 import pytest
 import torch
 
+from gan_bench import registry
 from gan_bench.cli import main
 from gan_bench.config import load_suite
 from gan_bench.errors import GanBenchError
@@ -96,3 +98,68 @@ def test_evaluate_command_scores_recorded_runs_and_rejects_bad_requests(tmp_path
 def test_a_metric_in_both_lists_is_a_suite_error(tmp_path):
     with pytest.raises(GanBenchError, match="both metrics and evaluation_metrics"):
         suite_file(tmp_path, "f", ["modes"], evaluation_metrics=["modes"])
+
+
+def says_high(dataset, samples):
+    return {"m": "high"}
+
+
+def numpy_and_tensor(dataset, samples):
+    return {"m_numpy": np.float32(samples.mean()), "m_tensor": samples.std(), "m_int": np.int64(3)}
+
+
+def claims_modes_captured(dataset, samples):
+    return {"modes_captured": 99.0}
+
+
+@pytest.fixture
+def plugin_metrics(monkeypatch):
+    """Metrics as a plugin registers them: one returning a string, one numpy and 0-d tensor
+    scalars, one a name the built-in ``modes`` gives."""
+    for function in (says_high, numpy_and_tensor, claims_modes_captured):
+        monkeypatch.setitem(registry.METRICS, function.__name__, function)
+
+
+def test_a_metric_returning_a_string_fails_its_run_and_records_nothing(tmp_path, capsys, plugin_metrics):
+    """Before, {"m": "high"} was appended to runs.jsonl, and every later command on the folder
+    refused the file until the line was deleted by hand."""
+    suite = suite_file(tmp_path, "s", ["modes", "says_high"])
+    argv = ["run", str(suite.path), "--results", str(tmp_path / "results"), "--device", "cpu",
+            "--only", "^gan__ring8__seed0$"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "gan__ring8__seed0 failed, not recorded: metric 'says_high' " \
+        "(tests.test_evaluations.says_high) returned m='high', not a number" in err
+    results = tmp_path / "results" / "s"
+    assert not (results / "runs.jsonl").exists()
+    assert (results / "checkpoints" / "gan__ring8__seed0.pt").exists()  # kept: a rerun scores it
+
+
+def test_numpy_and_tensor_scalars_are_recorded_as_numbers(tmp_path, plugin_metrics):
+    """Before, np.float32 gave a traceback: Object of type float32 is not JSON serializable."""
+    suite = suite_file(tmp_path, "n", ["numpy_and_tensor"])
+    results = run_suite(suite, tmp_path, CPU, log=QUIET, only="^gan__ring8__seed0$")
+    (record,) = read_records(results)
+    values = record["metrics"]
+    assert {type(values[k]) for k in ("m_numpy", "m_tensor")} == {float} and values["m_int"] == 3
+    assert 0 < values["m_tensor"] and values["m_numpy"] == pytest.approx(values["m_numpy"])
+
+
+def test_a_metric_claiming_another_metrics_name_is_refused(tmp_path, plugin_metrics):
+    """Before, the later metric's modes_captured silently replaced the modes metric's."""
+    suite = suite_file(tmp_path, "c", ["modes", "claims_modes_captured"])
+    with pytest.raises(GanBenchError, match="returned 'modes_captured', which metric 'modes' gives"):
+        run_suite(suite, tmp_path, CPU, log=QUIET, only="^gan__ring8__seed0$")
+    assert not (tmp_path / "c" / "runs.jsonl").exists()
+
+
+def test_evaluate_refuses_a_bad_value_or_a_taken_name_and_writes_no_line(tmp_path, capsys, plugin_metrics):
+    suite = suite_file(tmp_path, "e", ["modes"])
+    run_suite(suite, tmp_path, CPU, log=QUIET, only="^gan__ring8__seed0$")
+    base = ["evaluate", str(suite.path), "--results", str(tmp_path), "--device", "cpu", "--metrics"]
+    assert main(base + ["says_high"]) == 2
+    assert "returned m='high', not a number" in capsys.readouterr().err
+    assert main(base + ["claims_modes_captured"]) == 2
+    assert "which metric 'scored in training' gives" in capsys.readouterr().err
+    assert not (tmp_path / "e" / EVALUATIONS_FILE).exists()
+    assert main(["leaderboard", "e", "--results", str(tmp_path)]) == 0  # the folder still reads

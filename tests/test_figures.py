@@ -61,3 +61,36 @@ def test_a_stalled_run_is_in_the_learning_curves_and_not_in_the_sample_grids(tmp
     save_samples(tmp_path / SAMPLES_DIR / "gan__mnist__seed0.npy", torch.rand(100, 1, 28, 28))
     made = {path.name for path in write_figures(tmp_path)}
     assert made == {"learning_curves.png"}
+
+
+def test_a_figure_rewrite_that_runs_out_of_space_leaves_the_old_figure_whole(tmp_path):
+    """Before, savefig wrote over the figure in place: a disk that filled during the rewrite left a
+    truncated PNG. Here a file-size limit (RLIMIT_FSIZE) below the figure's size stands in for the
+    full disk, in a child process."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from gan_bench.figures import write_figures
+    from gan_bench.records import append_record
+
+    losses = [{"step": 500, "loss": 1.0}, {"step": 1000, "loss": 0.5}]
+    finished = record("gan", history=losses) | {"steps": 10, "timing": {}}
+    finished["config"].update(model_options={}, train={"batch_size": 100, "steps": 10})
+    append_record(tmp_path, finished)
+    (path,) = write_figures(tmp_path)
+    before = path.read_bytes()
+    limit = len(before) // 2
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    rewrite = ("import sys; from pathlib import Path; from gan_bench.figures import write_figures; "
+               "write_figures(Path(sys.argv[1]))")
+    child = subprocess.run([sys.executable, "-c", rewrite, str(tmp_path)], preexec_fn=small_files,
+                           capture_output=True, text=True)
+    assert child.returncode != 0 and "File too large" in child.stderr
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary left behind

@@ -100,3 +100,46 @@ def test_a_broken_entry_point_is_a_one_line_error_naming_it(tmp_path, monkeypatc
         monkeypatch.setattr(registry, table, dict(getattr(registry, table)))
     with pytest.raises(GanBenchError, match=message):
         plugins.load_entry_points()
+
+
+def folder_with_a_plugin_beside_its_suite(tmp_path: Path) -> Path:
+    """A folder holding tiny.toml, which names the plugin module ``beside`` (beside.py, there too),
+    whose import creates the file ``imported``."""
+    from tests.conftest import TINY_SUITE
+
+    (tmp_path / "beside.py").write_text("from pathlib import Path\nPath('imported').touch()\n")
+    (tmp_path / "tiny.toml").write_text(TINY_SUITE.replace("[train]", 'plugins = ["beside"]\n\n[train]'))
+    return tmp_path
+
+
+def run_there(folder: Path, *args: str, pythonpath: str):
+    env = {**os.environ, "PYTHONPATH": pythonpath}
+    return subprocess.run([sys.executable, "-m", "gan_bench", *args], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("command", ["status", "leaderboard"])
+def test_commands_that_read_results_never_import_a_suites_plugins(tmp_path, command):
+    """Before, gan-bench status imported every module a suite's plugins key named."""
+    folder = folder_with_a_plugin_beside_its_suite(tmp_path)
+    (folder / "results" / "tiny").mkdir(parents=True)
+    (folder / "results" / "tiny" / "runs.jsonl").write_text("")
+    argv = ["status", "tiny.toml"] if command == "status" else ["leaderboard", "tiny"]
+    result = run_there(folder, *argv, pythonpath=os.pathsep.join([str(folder), str(ROOT)]))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert not (folder / "imported").exists()
+    if command == "status":
+        assert "names plugins (beside), whose import runs their code" in result.stderr
+
+
+@pytest.mark.parametrize("pythonpath", ["{root}", ":{root}"], ids=["python -m", "empty entry"])
+def test_a_plugin_in_the_current_folder_is_not_imported_unless_named_on_purpose(tmp_path, pythonpath):
+    """Before, python -m (and an empty PYTHONPATH entry) put the current folder on sys.path, and
+    gan-bench run imported a plugin module found there."""
+    folder = folder_with_a_plugin_beside_its_suite(tmp_path)
+    argv = ("run", "tiny.toml", "--device", "cpu", "--only", "^gan__ring8__seed0$")
+    refused = run_there(folder, *argv, pythonpath=pythonpath.format(root=ROOT))
+    assert refused.returncode == 2 and "plugin module 'beside' not found" in refused.stderr
+    assert not (folder / "imported").exists()
+    on_purpose = run_there(folder, *argv, pythonpath=os.pathsep.join([".", str(ROOT)]))
+    assert on_purpose.returncode == 0 and (folder / "imported").exists()

@@ -20,9 +20,9 @@ def test_append_is_idempotent_per_run_id(tmp_path):
 
 
 def test_non_finite_numbers_stay_valid_json(tmp_path):
-    append_record(tmp_path, {"run_id": "a", "kl": math.inf, "bad": math.nan})
+    append_record(tmp_path, run_record("a", {"kl": math.inf, "bad": math.nan}))
     line = (tmp_path / "runs.jsonl").read_text()
-    assert json.loads(line) == {"run_id": "a", "kl": "inf", "bad": None}
+    assert json.loads(line)["metrics"] == {"kl": "inf", "bad": None}
 
 
 def test_corrupt_file_is_reported_with_its_line(tmp_path):
@@ -36,7 +36,7 @@ def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_kept(tmp_path):
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
     (tmp_path / ".runs.lock").symlink_to(victim)
-    with pytest.raises(GanBenchError, match="refusing lock file .* symbolic link"):
+    with pytest.raises(GanBenchError, match=r"refusing .*\.runs\.lock.* symbolic link"):
         append_record(tmp_path, run_record("a"))
     assert victim.read_text() == "precious"
 
@@ -91,3 +91,13 @@ def test_a_record_lacking_a_field_or_holding_a_string_metric_is_a_one_line_error
     (tmp_path / "runs.jsonl").write_text(json.dumps(record) + "\n")
     with pytest.raises(GanBenchError, match=rf"runs.jsonl:1: not a complete record: {re.escape(problem)}"):
         read_records(tmp_path)
+
+
+def test_a_record_that_does_not_fit_the_schema_is_refused_and_the_file_kept(tmp_path):
+    """Before, a record with a string metric was appended, and every later read refused the file."""
+    append_record(tmp_path, run_record("a"))
+    before = (tmp_path / "runs.jsonl").read_bytes()
+    refusal = "not recording b in .*runs.jsonl: metric m is \"high\", not a number"
+    with pytest.raises(GanBenchError, match=refusal):
+        append_record(tmp_path, run_record("b", {"m": "high"}))
+    assert (tmp_path / "runs.jsonl").read_bytes() == before and len(read_records(tmp_path)) == 1

@@ -2,7 +2,6 @@ import json
 import math
 import pickle
 import warnings
-from pathlib import Path
 
 import pytest
 import torch
@@ -16,7 +15,7 @@ from gan_bench.jobs import expand_jobs
 from gan_bench.records import read_records
 from gan_bench.run_status import suite_status
 from gan_bench.suite import run_suite
-from tests.conftest import TINY_SUITE, DivergesAtStep3, ScriptedModel, run_record
+from tests.conftest import TINY_SUITE, DivergesAtStep3, RunsCodeWhenUnpickled, ScriptedModel, run_record
 
 CPU = torch.device("cpu")
 
@@ -94,16 +93,6 @@ def test_a_model_with_no_run_started_leaves_the_total_unknown(tiny_suite, tmp_pa
     assert main(["status", str(tiny_suite), "--results", str(tmp_path)]) == 0
     assert "unknown (a model with no run started)" in capsys.readouterr().out
     assert math.isnan(suite_status(expand_jobs(load_suite(str(tiny_suite))), tmp_path)["hours_left"][0])
-
-
-class RunsCodeWhenUnpickled:
-    """What a crafted checkpoint holds: unpickling it creates the file ``marker``."""
-
-    def __init__(self, marker):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (Path.touch, (self.marker,))
 
 
 @pytest.mark.parametrize("command", ["status", "evaluate", "run"])

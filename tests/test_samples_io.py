@@ -1,5 +1,11 @@
 import hashlib
 import io
+import os
+import resource
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -7,6 +13,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gan_bench import samples_io
 from gan_bench.errors import GanBenchError
 from gan_bench.samples_io import (
     SAMPLES_DIR,
@@ -118,3 +125,71 @@ def test_fuzzed_npy_headers_give_an_array_or_one_line_error(tmp_path_factory, he
         read_array(path)
     except GanBenchError as error:
         assert "\n" not in str(error)
+
+
+def gan_bench_modes(samples, **popen):
+    """``gan-bench modes --samples SAMPLES --dataset ring8`` in a child process, at most 2 minutes."""
+    return subprocess.run([sys.executable, "-m", "gan_bench", "modes", "--samples", str(samples),
+                           "--dataset", "ring8"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+                          **popen)
+
+
+def test_a_fifo_is_refused_at_once(tmp_path):
+    """Before, opening a FIFO named .npy blocked for ever, waiting for a writer."""
+    os.mkfifo(tmp_path / "samples.npy")
+    child = gan_bench_modes(tmp_path / "samples.npy")
+    assert child.returncode == 2 and child.stderr.count("\n") == 1
+    assert "samples.npy: cannot read samples: it is a FIFO, not a regular file" in child.stderr
+
+
+def test_an_npz_linked_to_dev_zero_is_refused_before_reading(tmp_path):
+    """Before, zipfile read /dev/zero looking for an end record until memory ran out (22.5 GB
+    without a limit); here the child may take 3 GB (RLIMIT_DATA) and gave a MemoryError."""
+    (tmp_path / "samples.npz").symlink_to("/dev/zero")
+
+    def three_gigabytes():
+        resource.setrlimit(resource.RLIMIT_DATA, (3 * 2**30, 3 * 2**30))
+
+    child = gan_bench_modes(tmp_path / "samples.npz", preexec_fn=three_gigabytes)
+    assert child.returncode == 2 and child.stderr.count("\n") == 1
+    assert "it is a character device, not a regular file" in child.stderr
+
+
+def npz_declaring(path, shape, declared: int, data: bytes = b"\0" * 64):
+    """An .npz whose samples.npy header claims ``shape`` float32 and whose central directory
+    declares it ``declared`` bytes uncompressed (zip64 beyond 4 GiB), over ``data`` deflated."""
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": shape})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("samples.npy", header.getvalue() + data)
+        archive.filelist[0].file_size = declared + len(header.getvalue())  # what close() declares
+    return path
+
+
+def test_a_zip64_npz_declaring_8_terabytes_is_one_line(tmp_path):
+    """Before, the header's claim fit the declared size, and numpy's allocation of 8 TB raised a
+    MemoryError: a traceback."""
+    path = npz_declaring(tmp_path / "s.npz", (10**12, 2), 8 * 10**12)
+    with pytest.raises(GanBenchError, match=r"declares 8000000000\d+ bytes uncompressed, more than the "
+                                            r"268435456 bytes a samples file may hold"):
+        read_array(path)
+
+
+def test_an_npz_declaring_more_than_deflate_can_expand_is_refused(tmp_path):
+    path = npz_declaring(tmp_path / "s.npz", (1_000_000, 2), 8_000_000)  # 64 zero bytes stored
+    with pytest.raises(GanBenchError, match="more than its compression method can expand"):
+        read_array(path)
+
+
+def test_an_honest_zip_bomb_past_the_bound_is_refused_before_inflating(tmp_path, monkeypatch):
+    """Before, a 389 KB .npz that expands to 400 MB was read whole (8.2 GB of memory by the end of
+    the metric); here the bound is lowered to 1 MiB and the archive inflates to 4 MiB."""
+    monkeypatch.setattr(samples_io, "MAX_SAMPLES_BYTES", 2**20)
+    np.savez_compressed(tmp_path / "s.npz", samples=np.zeros((2**19, 2), np.float32))
+    assert (tmp_path / "s.npz").stat().st_size < 2**20 // 100
+    with pytest.raises(GanBenchError, match="more than the 1048576 bytes a samples file may hold"):
+        read_array(tmp_path / "s.npz")
+    np.save(tmp_path / "s.npy", np.zeros((2**19, 2), np.float32))  # the same bound for .npy
+    with pytest.raises(GanBenchError, match="more than the 1048576 bytes a samples file may hold"):
+        read_array(tmp_path / "s.npy")

@@ -3,8 +3,9 @@
 Inception-v3 was trained on photographs and costs about a third of a second per image on a CPU;
 the frozen classifier (``gan_bench.classifier``) knows digits and reads 10,000 images in seconds.
 Its 128-d penultimate layer is plugged into torch-fidelity as the feature extractor
-``gan-bench-mnist-classifier``, so that the arithmetic, the real-side cache and the input protocol
-are those of the Inception FID in ``gan_bench.metrics.fid``, which this module reuses. The layer
+``gan-bench-mnist-classifier``, so that the batching, the arithmetic, the input protocol and the
+real-side cache (gan-bench's own, never torch-fidelity's) are those of the Inception FID in
+``gan_bench.metrics.fid``, which this module reuses. The layer
 follows a ReLU: units that never fire add zero rows to the covariances, which FID's eigenvalue
 form handles. The two FIDs are reported side by side; their values are comparable neither to
 each other nor to published FIDs.
@@ -22,16 +23,18 @@ import torch
 import torch_fidelity
 from torch_fidelity.feature_extractor_base import FeatureExtractorBase
 from torch_fidelity.helpers import vassert
-from torch_fidelity.metric_fid import KEY_METRIC_FID
+from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
 
 from gan_bench.classifier import WEIGHTS_SHA256, load_classifier
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.fid import (
     MNIST_REAL_COUNT,
     MNIST_REAL_SPLIT,
-    calculate_against_cached_real,
+    extract_features,
+    feature_extractor,
     mnist_real_images,
     real_cache_name,
+    real_features,
 )
 from gan_bench.registry import register_metric, require_metric_support
 
@@ -92,10 +95,11 @@ def domain_frechet_distance(samples: torch.Tensor, real: torch.Tensor, real_name
             raise GanBenchError(f"domain FID needs {what} shaped N x 1 x 28 x 28, got {tuple(images.shape)}")
         if images.shape[0] < 2:  # a covariance needs two points
             raise GanBenchError(f"domain FID needs at least 2 {what}, got {images.shape[0]}")
-    found = calculate_against_cached_real(samples, real, real_name, cache_root, {
-        "fid": True, "verbose": False, "feature_extractor": FEATURE_EXTRACTOR,
-        "save_cpu_ram": True}, device)  # no DataLoader worker processes: the images are in memory
-    return float(found[KEY_METRIC_FID])
+    extractor = feature_extractor(FEATURE_EXTRACTOR, FEATURE_LAYER, device, verbose=False)
+    generated = extract_features(samples, extractor, FEATURE_LAYER, device, verbose=False)
+    reference = real_features(real, real_name, extractor, FEATURE_LAYER, device, cache_root, verbose=False)
+    statistics = [fid_features_to_statistics(features) for features in (generated, reference)]
+    return float(fid_statistics_to_metric(*statistics, verbose=False)[KEY_METRIC_FID])
 
 
 def domain_fid_for_dataset(dataset, samples: torch.Tensor, real_count: int = MNIST_REAL_COUNT,

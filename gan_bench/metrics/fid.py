@@ -1,18 +1,20 @@
 """FID, KID and precision/recall on Inception features, via torch-fidelity (docs/protocols/image-metrics.md).
 
-torch-fidelity's ``calculate_metrics`` does the work: its ``inception-v3-compat`` feature extractor
-(run channels-last, :mod:`gan_bench.metrics.inception_channels_last`, 1.6x faster on CPU) with the
-TF Inception weights from :func:`inception_weights_path`, its 2048-d pool3 layer for all
-three metrics (precision/recall included, instead of its VGG-16 default, whose weights are out of
-reach here), and its arithmetic. This module only turns images into its input and picks the
-options.
+torch-fidelity does the work: its ``inception-v3-compat`` feature extractor (run channels-last,
+:mod:`gan_bench.metrics.inception_channels_last`, 1.6x faster on CPU) with the TF Inception weights
+of :mod:`gan_bench.metrics.inception_weights`, its 2048-d pool3 layer for all three metrics
+(precision/recall included, instead of its VGG-16 default, whose weights are out of reach here),
+its batching and its arithmetic (``fid_features_to_statistics``, ``fid_statistics_to_metric``,
+``kid_features_to_metric``, ``prc_features_to_metric``: the steps of its ``calculate_metrics``).
+This module only turns images into its input, picks the options and caches the real side.
 
-Real-data features are cached by torch-fidelity itself, in ``$GAN_BENCH_CACHE/torch-fidelity``,
-under ``input2_cache_name``. That name is built from everything that determines the features:
-dataset, split, image count, feature extractor and the content sha256 of its weights (checked on
-every use by :func:`inception_weights_path`), so a changed input gives a new entry instead of a
-stale one. The dataset's bytes are pinned by its own digest (see ``gan_bench.data.mnist``). The
-generated side is never cached.
+torch-fidelity gets tensors only, never a cache folder: its cache reads files with
+``torch.load(weights_only=False)``, which would run a pickle planted there. Real-data features are
+cached by gan-bench itself (:mod:`gan_bench.metrics.real_features_cache`: data-only loads, checked
+by SHA-256) under a name built from everything that determines them: dataset, split, image count,
+feature extractor and the content sha256 of its weights (checked on every use), and the layer; so a
+changed input gives a new entry instead of a stale one. The dataset's bytes are pinned by its own
+digest (see ``gan_bench.data.mnist``). The generated side is never cached.
 """
 
 import sys
@@ -21,15 +23,16 @@ from contextlib import AbstractContextManager, nullcontext, redirect_stdout
 from pathlib import Path
 
 import torch
-import torch_fidelity
 from torch.utils.data import Dataset
-from torch_fidelity.metric_fid import KEY_METRIC_FID
-from torch_fidelity.metric_kid import KEY_METRIC_KID_MEAN, KEY_METRIC_KID_STD
-from torch_fidelity.metric_prc import KEY_METRIC_PRECISION, KEY_METRIC_RECALL
+from torch_fidelity.feature_extractor_base import FeatureExtractorBase
+from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
+from torch_fidelity.metric_kid import KEY_METRIC_KID_MEAN, KEY_METRIC_KID_STD, kid_features_to_metric
+from torch_fidelity.metric_prc import KEY_METRIC_PRECISION, KEY_METRIC_RECALL, prc_features_to_metric
+from torch_fidelity.utils import create_feature_extractor, extract_featuresdict_from_input_id
 
-from gan_bench.cache import cache_dir
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics import inception_channels_last, inception_weights
+from gan_bench.metrics.real_features_cache import cached_features
 from gan_bench.registry import register_metric
 
 KEY_FID = "fid"
@@ -48,7 +51,6 @@ PRC_NEIGHBORHOOD = 3  # torch-fidelity's default; each set needs more images tha
 RECOMMENDED_SAMPLES = 10_000
 MNIST_REAL_SPLIT = "test"
 MNIST_REAL_COUNT = 10_000
-CACHE_SUBDIR = "torch-fidelity"
 
 
 class FewSamplesWarning(UserWarning):
@@ -81,7 +83,7 @@ def to_uint8_rgb(images: torch.Tensor) -> torch.Tensor:
 
 def real_cache_name(dataset: str, split: str, count: int, extractor: str = FEATURE_EXTRACTOR,
                     weights_sha256: str = inception_weights.CONTENT_SHA256) -> str:
-    """torch-fidelity's cache entry name for a real set's features and FID statistics."""
+    """The cache entry name of a real set's features (the layer is added by :func:`real_features`)."""
     return f"gan-bench-{dataset}-{split}-n{count}-{extractor}-weights-{weights_sha256}"
 
 
@@ -96,21 +98,6 @@ def check_counts(n_samples: int, n_real: int, kid_subset_size: int) -> None:
                                 f"pass a smaller --kid-subset-size or more {what}")
 
 
-def torch_fidelity_options(kid_subset_size: int) -> dict:
-    """The ``calculate_metrics`` options besides inputs, cache and device."""
-    return {
-        # verbose: torch-fidelity's progress bars and notes, on stderr; Inception takes minutes
-        # per thousand images on a CPU.
-        "fid": True, "kid": True, "prc": True, "verbose": True,
-        "feature_extractor": FEATURE_EXTRACTOR, "feature_layer_fid": FEATURE_LAYER,
-        "feature_layer_kid": FEATURE_LAYER, "feature_layer_prc": FEATURE_LAYER,
-        "feature_extractor_weights_path": str(inception_weights.inception_weights_path()),
-        "kid_subset_size": kid_subset_size, "prc_neighborhood": PRC_NEIGHBORHOOD,
-        # No DataLoader worker processes: the images are already in memory as uint8.
-        "save_cpu_ram": True,
-    }
-
-
 def current_cuda_device(device: torch.device | str) -> AbstractContextManager:
     """Makes ``device`` the current CUDA device, where torch-fidelity's ``.cuda()`` calls put its
     extractor and batches (it takes only ``cuda=True``, not a device); nothing for a CPU device."""
@@ -118,22 +105,57 @@ def current_cuda_device(device: torch.device | str) -> AbstractContextManager:
     return torch.cuda.device(device) if device.type == "cuda" else nullcontext()
 
 
-def calculate_against_cached_real(samples: torch.Tensor, real: torch.Tensor, real_name: str,
-                                  cache_root: Path | None, options: dict,
-                                  device: torch.device | str) -> dict:
-    """torch-fidelity's ``calculate_metrics`` with ``options`` on ``samples`` (input1) against
-    ``real`` (input2, its features cached under ``real_name``), on ``device``; its input errors as
-    GanBenchError. torch-fidelity's messages, some of which it prints to stdout, go to stderr,
-    keeping stdout for the results (``--json``)."""
+def feature_extractor(name: str, layer: str, device: torch.device | str, verbose: bool = True,
+                      **options) -> FeatureExtractorBase:
+    """torch-fidelity's registered extractor ``name`` giving ``layer``, on ``device``; ``options``
+    go to its constructor. Its messages go to stderr (with ``verbose``), keeping stdout for the
+    results (``--json``)."""
+    with redirect_stdout(sys.stderr), current_cuda_device(device):
+        return create_feature_extractor(name, [layer], cuda=torch.device(device).type == "cuda",
+                                        verbose=verbose, **options)
+
+
+def inception_extractor(device: torch.device | str) -> FeatureExtractorBase:
+    """The Inception pool3 extractor of all three metrics, its weights handed over as verified
+    bytes (gan_bench.metrics.inception_weights.verified_weights_file)."""
+    return feature_extractor(FEATURE_EXTRACTOR, FEATURE_LAYER, device, verbose=False,
+                             feature_extractor_weights_path=inception_weights.verified_weights_file())
+
+
+def extract_features(images: torch.Tensor, extractor: FeatureExtractorBase, layer: str,
+                     device: torch.device | str, verbose: bool = True) -> torch.Tensor:
+    """``layer``'s (N, d) features of float images (N, 1 or 3, H, W) in [0, 1], by torch-fidelity's
+    batching, with no cache; on the CPU. Its input errors are GanBenchError; ``verbose``: its
+    progress bars, on stderr."""
     cuda = torch.device(device).type == "cuda"
     try:
         with redirect_stdout(sys.stderr), current_cuda_device(device):
-            return torch_fidelity.calculate_metrics(
-                input1=Uint8Images(samples), input2=Uint8Images(real), input2_cache_name=real_name,
-                cache=True, cache_root=str(cache_root or cache_dir() / CACHE_SUBDIR), cuda=cuda,
-                **options)
+            # save_cpu_ram: no DataLoader worker processes; the images are in memory as uint8
+            found = extract_featuresdict_from_input_id(1, extractor, input1=Uint8Images(images),
+                                                       cuda=cuda, verbose=verbose, save_cpu_ram=True)
     except ValueError as error:  # torch-fidelity's vassert
         raise GanBenchError(f"torch-fidelity: {error}") from None
+    return found[layer].cpu()
+
+
+def real_features(real: torch.Tensor, real_name: str, extractor: FeatureExtractorBase, layer: str,
+                  device: torch.device | str, cache_root: Path | None = None,
+                  verbose: bool = True) -> torch.Tensor:
+    """:func:`extract_features` of the real images, cached under ``real_name`` and the layer."""
+    return cached_features(f"{real_name}-features-{layer}",
+                           lambda: extract_features(real, extractor, layer, device, verbose), cache_root)
+
+
+def fid_kid_prc_of_features(generated: torch.Tensor, real: torch.Tensor, kid_subset_size: int) -> dict:
+    """torch-fidelity's FID, KID mean/std and precision/recall of two (N, d) feature sets, as its
+    ``calculate_metrics`` computes them (its default KID subsets and seed); keys of this module."""
+    with redirect_stdout(sys.stderr):
+        found = (fid_statistics_to_metric(fid_features_to_statistics(generated),
+                                          fid_features_to_statistics(real), verbose=True)
+                 | kid_features_to_metric(generated, real, kid_subset_size=kid_subset_size, verbose=True)
+                 | prc_features_to_metric(generated, real, prc_neighborhood=PRC_NEIGHBORHOOD,
+                                          save_cpu_ram=True, verbose=True))
+    return {key: float(found[theirs]) for key, theirs in FROM_TORCH_FIDELITY.items()}
 
 
 def fid_kid_prc(samples: torch.Tensor, real: torch.Tensor, real_name: str,
@@ -151,10 +173,12 @@ def fid_kid_prc(samples: torch.Tensor, real: torch.Tensor, real_name: str,
         warnings.warn(f"FID and KID on {samples.shape[0]} samples are biased; use at least "
                       f"{RECOMMENDED_SAMPLES} to compare with published numbers (below 2048 the "
                       f"covariance is rank-deficient)", FewSamplesWarning, stacklevel=2)
-    found = calculate_against_cached_real(
-        samples, real, real_name, cache_root, torch_fidelity_options(kid_subset_size), device)
-    result = {key: float(found[theirs]) for key, theirs in FROM_TORCH_FIDELITY.items()}
-    return result | {"n_samples": samples.shape[0], "n_real": real.shape[0]}
+    extractor = inception_extractor(device)
+    # the real side first: a refused cache file is reported before Inception reads the samples
+    reference = real_features(real, real_name, extractor, FEATURE_LAYER, device, cache_root)
+    generated = extract_features(samples, extractor, FEATURE_LAYER, device)
+    return (fid_kid_prc_of_features(generated, reference, kid_subset_size)
+            | {"n_samples": samples.shape[0], "n_real": real.shape[0]})
 
 
 def has_mnist_test_images(dataset) -> bool:

@@ -8,7 +8,7 @@ as ``$GAN_BENCH_CACHE/inception-v3-torch-fidelity-from-<source sha1>.pth``, whos
 against one digest every time its path is handed out.
 
 Use: ``FeatureExtractorInceptionV3("inception-v3-compat", ["2048"],
-feature_extractor_weights_path=str(inception_weights_path()))``, i.e. the 2048-d pool3 features
+feature_extractor_weights_path=verified_weights_file())``, i.e. the 2048-d pool3 features
 (torch-fidelity's default layer for FID, KID and precision/recall). The TorchScript has no logits
 layer, so the ``fc`` weights are NaN: Inception Score is unavailable, and any logits come out NaN
 instead of a plausible wrong number.
@@ -58,7 +58,7 @@ def inception_weights_path() -> Path:
     """
     path = cache_path()
     if path.exists():
-        _check_cache(path)
+        _verified_bytes(path)
         return path
     require_writable_folder(path.parent, f"cache folder (set by {CACHE_ENV})")  # before downloading
     state_dict = to_torch_fidelity_state_dict(load_source_torchscript())
@@ -68,6 +68,16 @@ def inception_weights_path() -> Path:
                             f"{CONTENT_SHA256}; torch-fidelity's Inception layout may have changed")
     atomic_torch_save(path, state_dict)
     return path
+
+
+def verified_weights_file() -> io.BytesIO:
+    """The verified state dict as an in-memory file, for torch-fidelity's
+    ``feature_extractor_weights_path``. torch-fidelity reads that with ``torch.load(weights_only=False)``:
+    handed the path, it would unpickle whatever the file held by then (replaced after the check, in a
+    shared cache folder); handed these bytes, it reads exactly those checked to be data only."""
+    if not cache_path().exists():
+        inception_weights_path()  # builds the file
+    return io.BytesIO(_verified_bytes(cache_path()))
 
 
 def load_source_torchscript() -> torch.jit.ScriptModule:
@@ -151,10 +161,12 @@ def _state_dict_sha256(state_dict: dict[str, torch.Tensor]) -> str:
     return content_sha256({name: tensor.numpy() for name, tensor in state_dict.items()})
 
 
-def _check_cache(path: Path) -> None:
+def _verified_bytes(path: Path) -> bytes:
+    """The bytes of the cache file ``path``, read once and checked: data only, the expected digest."""
     advice = f"delete {path} to rebuild it"
     try:
-        state_dict = torch.load(path, map_location="cpu", weights_only=True)
+        data = path.read_bytes()
+        state_dict = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
         found = _state_dict_sha256(state_dict)
     except (OSError, RuntimeError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError,
             zipfile.BadZipFile) as error:
@@ -163,6 +175,7 @@ def _check_cache(path: Path) -> None:
     if found != CONTENT_SHA256:
         raise GanBenchError(f"Inception weights file {path} is corrupted (content sha256 {found}, "
                             f"expected {CONTENT_SHA256}); {advice}")
+    return data
 
 
 def _unavailable(reason: str) -> GanBenchError:

@@ -67,17 +67,18 @@ def test_one_samples_tensor_goes_through_inception_once(tmp_path, monkeypatch):
     from gan_bench.metrics import inception_features
 
     extracted = []
-    extract = inception_features.extract_featuresdict_from_input_id_cached
-
-    def counting(input_id, *args, **kwargs):
-        extracted.append(input_id)
-        return extract(input_id, *args, **kwargs)
-
-    monkeypatch.setattr(inception_features, "extract_featuresdict_from_input_id_cached", counting)
+    extract = inception_features.extract_features
     real = Mnist().parzen_test()[:8].reshape(-1, 1, 28, 28)
+
+    def counting(images, *args, **kwargs):
+        extracted.append("real" if torch.equal(images, real[:4]) else "samples")
+        return extract(images, *args, **kwargs)
+
+    monkeypatch.setattr(inception_features, "extract_features", counting)  # the samples
+    monkeypatch.setattr(fid, "extract_features", counting)  # the real set, on a cache miss
     name = fid.real_cache_name("mnist", "test", 4)
     first, _ = features_of(real[4:], real[:4], name, cache_root=tmp_path)
     again, _ = features_of(real[4:].clone(), real[:4], name, cache_root=tmp_path)
-    assert extracted == [1, 2, 2] and torch.equal(first, again)
+    assert extracted == ["samples", "real"] and torch.equal(first, again)  # the real set cached
     other, _ = features_of(1 - real[4:], real[:4], name, cache_root=tmp_path)
-    assert extracted == [1, 2, 2, 1, 2] and not torch.equal(first, other)
+    assert extracted == ["samples", "real", "samples"] and not torch.equal(first, other)

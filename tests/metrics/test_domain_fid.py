@@ -17,6 +17,8 @@ from gan_bench.classifier import WEIGHTS_SHA256, load_classifier
 from gan_bench.data.mnist import Mnist
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics import domain_fid, fid
+from gan_bench.metrics.real_features_cache import cache_file
+from tests.conftest import RunsCodeWhenUnpickled
 
 N_EACH = 500
 
@@ -88,9 +90,8 @@ def test_second_evaluation_reuses_the_cached_real_statistics(runs):
     assert runs.extracted["real_digits"] == [N_EACH, N_EACH]
     assert runs.extracted["again"] == [N_EACH]  # the samples only
     assert runs.distances["again"] == runs.distances["real_digits"]
-    prefix, layer = f"{runs.name}-{domain_fid.FEATURE_EXTRACTOR}", domain_fid.FEATURE_LAYER
-    assert sorted(path.name for path in runs.cache.iterdir()) == [
-        f"{prefix}-features-{layer}.pt", f"{prefix}-stat-fid-{layer}.pt"]
+    assert [path.name for path in runs.cache.iterdir()] == [
+        f"{runs.name}-features-{domain_fid.FEATURE_LAYER}.pt"]  # gan-bench's own cache only
 
 
 def test_cache_name_holds_dataset_split_count_extractor_and_classifier_hash(monkeypatch):
@@ -130,3 +131,30 @@ def test_bad_dataset_or_real_count_is_a_clear_error(digits):
         domain_fid.domain_fid_for_dataset(ring, digits.samples)
     with pytest.raises(GanBenchError, match=r"real image count must lie in 1\.\.10000, got 10001"):
         domain_fid.domain_fid_for_dataset(Mnist(), digits.samples, real_count=10_001)
+
+
+def test_no_file_in_torch_fidelitys_cache_is_ever_unpickled(digits, tmp_path, monkeypatch):
+    """Before, the domain FID turned torch-fidelity's cache on, in $GAN_BENCH_CACHE/torch-fidelity,
+    which torch-fidelity reads with weights_only=False: pickles planted there ran. Now torch-fidelity
+    gets tensors only, and those files are never opened."""
+    monkeypatch.setenv("GAN_BENCH_CACHE", str(tmp_path))
+    marker = tmp_path / "code-ran"
+    planted = tmp_path / "torch-fidelity"
+    planted.mkdir()
+    prefix = f"{domain_fid.domain_cache_name(N_EACH)}-{domain_fid.FEATURE_EXTRACTOR}"
+    for kind in ("features", "stat-fid"):
+        torch.save(RunsCodeWhenUnpickled(marker), planted / f"{prefix}-{kind}-{domain_fid.FEATURE_LAYER}.pt")
+    distance = domain_fid.domain_fid_for_dataset(Mnist(), digits.samples, real_count=N_EACH)
+    assert not marker.exists()
+    assert abs(distance) < 1e-6  # the real set is the first 500 test digits, digits.samples too
+
+
+def test_a_pickle_planted_in_gan_benchs_own_cache_is_refused(digits, tmp_path, monkeypatch):
+    monkeypatch.setenv("GAN_BENCH_CACHE", str(tmp_path))
+    marker = tmp_path / "code-ran"
+    path = cache_file(f"{domain_fid.domain_cache_name(N_EACH)}-features-{domain_fid.FEATURE_LAYER}")
+    path.parent.mkdir()
+    torch.save({"features": RunsCodeWhenUnpickled(marker)}, path)
+    with pytest.raises(GanBenchError, match=f"refusing real-set features cache file {path}"):
+        domain_fid.domain_fid_for_dataset(Mnist(), digits.samples, real_count=N_EACH)
+    assert not marker.exists()

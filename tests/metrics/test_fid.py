@@ -3,10 +3,12 @@
 Each evaluation costs an eigendecomposition of a 2048 x 2048 matrix (about 8 s on a busy core) plus
 Inception-v3 at about 0.35 s per image, so the file makes four evaluations on 48 images in all: 8
 real MNIST test images with 8 samples (the same images, then inverted ones), the parity call and one
-CLI call. The cache of the real features is one per module, under tmp_path.
+CLI call. The cache of the real features is one per module, under tmp_path; the tests of planted
+cache files add two evaluations on 4 images.
 """
 
 import json
+import shutil
 from types import SimpleNamespace
 
 import numpy as np
@@ -19,7 +21,8 @@ from torch.utils.data import Dataset
 from gan_bench.cli import main
 from gan_bench.data.mnist import Mnist
 from gan_bench.errors import GanBenchError
-from gan_bench.metrics import fid, inception_weights
+from gan_bench.metrics import fid, inception_weights, real_features_cache
+from tests.conftest import RunsCodeWhenUnpickled
 
 N_REAL = 8
 KID_SUBSET = 4
@@ -100,8 +103,7 @@ def test_equals_torch_fidelity_on_the_same_inputs(runs, real):
 def test_second_evaluation_reuses_the_cached_real_features(runs):
     assert runs.extracted == [[N_REAL, N_REAL], [N_REAL]]  # the samples only, the second time
     cached = sorted(path.name for path in runs.cache.iterdir())
-    assert cached == [f"{runs.name}-inception-v3-compat-channels-last-features-2048.pt",
-                      f"{runs.name}-inception-v3-compat-channels-last-stat-fid-2048.pt"]
+    assert cached == [f"{runs.name}-features-2048.pt"]  # gan-bench's own cache, none of torch-fidelity's
 
 
 def test_cache_name_holds_dataset_split_count_extractor_and_weights_hash():
@@ -144,10 +146,9 @@ def test_torch_fidelity_runs_with_the_requested_cuda_device_current(monkeypatch,
             made_current.append("left")
 
     monkeypatch.setattr(torch.cuda, "device", RecordingCudaDevice)
-    monkeypatch.setattr(torch_fidelity, "calculate_metrics",
-                        lambda **options: calls.append((options["cuda"], list(made_current))) or {})
-    images = torch.rand(3, 1, 28, 28)
-    fid.calculate_against_cached_real(images, images, "unused", tmp_path, {}, device)
+    monkeypatch.setattr(fid, "extract_featuresdict_from_input_id", lambda input_id, extractor, **options:
+                        calls.append((options["cuda"], list(made_current))) or {"2048": torch.zeros(3, 4)})
+    fid.extract_features(torch.rand(3, 1, 28, 28), None, "2048", device)
     assert calls == [(cuda, current)]
     assert made_current == current + ["left"] * len(current)
 
@@ -172,8 +173,8 @@ def test_to_uint8_rgb_repeats_gray_and_rejects_bad_images():
 
 
 def test_cli_json_on_cached_real_set(runs, real, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(fid, "cache_dir", lambda: runs.cache.parent)
-    monkeypatch.setattr(fid, "CACHE_SUBDIR", runs.cache.name)
+    monkeypatch.setattr(real_features_cache, "cache_dir", lambda: runs.cache.parent)
+    monkeypatch.setattr(real_features_cache, "CACHE_SUBDIR", runs.cache.name)
     np.save(tmp_path / "s.npy", (real[:, 0] * 255).round().to(torch.uint8).numpy())
     assert main(["fid", "--samples", str(tmp_path / "s.npy"), "--dataset", "mnist", "--json",
                  "--device", "cpu", "--real-count", str(N_REAL),
@@ -196,3 +197,26 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys, array, message):
                  "--device", "cpu"]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_torch_fidelity_reads_the_very_inception_weights_that_were_checked(real, tmp_path, monkeypatch):
+    """torch-fidelity loads its weights file with weights_only=False. Before, gan-bench checked the
+    cached file, then handed torch-fidelity its path, so a file replaced in between (in a shared
+    cache folder) was unpickled; now it hands over the bytes it checked."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    shutil.copy(inception_weights.inception_weights_path(), cache / inception_weights.CACHE_FILE_NAME)
+    monkeypatch.setenv("GAN_BENCH_CACHE", str(cache))
+    marker = tmp_path / "code-ran"
+    digest = inception_weights._state_dict_sha256
+
+    def digest_then_replace_the_file(state_dict):
+        crafted = tmp_path / "crafted.pt"
+        torch.save(RunsCodeWhenUnpickled(marker), crafted)
+        crafted.replace(cache / inception_weights.CACHE_FILE_NAME)  # once the check has read it
+        return digest(state_dict)
+
+    monkeypatch.setattr(inception_weights, "_state_dict_sha256", digest_then_replace_the_file)
+    with pytest.warns(fid.FewSamplesWarning):
+        found = fid.fid_kid_prc(real[:4], real[4:], "four", kid_subset_size=2, cache_root=tmp_path)
+    assert not marker.exists() and found["fid"] > 0
