@@ -20,6 +20,14 @@ DIRECTIONS = {"modes_captured": (1, 0.5), "high_quality_pct": (1, 2.0),
               "reverse_kl_nats": (-1, 0.05), "frechet_data": (-1, 0.002)}
 
 
+def recorded_number(value) -> float | None:
+    """A metric as records store it (infinities as "inf" and "-inf", NaN as null) as a float, or
+    None where absent or NaN."""
+    if isinstance(value, str) and value in ("inf", "-inf"):
+        return float(value)
+    return None if value is None else float(value)
+
+
 def metric_values(runs: dict[str, dict]) -> dict[tuple[str, str], list[float]]:
     """(row, metric) -> its values over the runs of that row; a run that did not finish counts
     as the worst value seen, so a diverged run is never left out in the candidate's favour."""
@@ -27,7 +35,7 @@ def metric_values(runs: dict[str, dict]) -> dict[tuple[str, str], list[float]]:
     for run_id, record in sorted(runs.items()):
         metrics = record.get("metrics", {}) if record.get("status") == "finished" else {}
         for metric in DIRECTIONS:
-            values.setdefault((row_of(run_id), metric), []).append(metrics.get(metric))
+            values.setdefault((row_of(run_id), metric), []).append(recorded_number(metrics.get(metric)))
     filled = {}
     for key, column in values.items():
         known = [v for v in column if v is not None]

@@ -40,3 +40,16 @@ def test_a_diverged_run_counts_as_the_worst_value_not_as_absent():
     assert rows["modes_captured"]["candidate median"] == 8  # the only finished value, repeated
     # nothing finished better than the base, so diverged runs cannot make the candidate look better
     assert rows["frechet_data"]["candidate median"] == 0.01
+
+
+def test_infinite_values_as_records_store_them_are_compared_not_refused():
+    """A frozen discriminator's generator can leave modes empty: reverse KL "inf" in the record."""
+    base = runs([8] * 5, [0.01] * 5)
+    for run in base.values():
+        run["metrics"]["reverse_kl_nats"] = 0.3
+    broken = runs([1] * 5, [0.9] * 5)
+    for run in broken.values():
+        run["metrics"]["reverse_kl_nats"] = "inf"
+    rows = {row["metric"]: row for row in compare_quality(base, broken)}
+    assert rows["reverse_kl_nats"]["candidate median"] == float("inf")
+    assert rows["reverse_kl_nats"]["verdict"] == "WORSE"
