@@ -27,7 +27,7 @@ import torch
 
 from baselines.gan_mlp import GanMlp
 from gan_bench import registry
-from gan_bench.bench.quality_test import compare_quality
+from gan_bench.bench.quality_test import compare_quality, recorded_number
 from gan_bench.config import load_suite
 from gan_bench.provenance import how_made
 from gan_bench.records import read_records
@@ -134,7 +134,7 @@ def main() -> None:
         rows.append({"change": name, "seeds per side": args.k,
                      "flagged WORSE": detection_rate(reference, by_model[name], args.k, args.draws, rng)})
     medians = pd.DataFrame([{"model": model, **{metric: pd.Series(
-        [r["metrics"].get(metric) for r in runs.values()]).median()
+        [recorded_number(r["metrics"].get(metric)) for r in runs.values()], dtype=float).median()
         for metric in ("modes_captured", "high_quality_pct", "reverse_kl_nats", "frechet_data")}}
         for model, runs in by_model.items()])
     provenance = how_made({"seeds": args.seeds, "k": args.k, "draws": args.draws}, torch.device("cpu"))
