@@ -84,12 +84,19 @@ def stop_at_once_on_signals(aftermath: str):
     def stop(signum, frame):
         raise Stopped(signum, aftermath)
 
-    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    with _handling(stop):
+        yield
+
+
+@contextmanager
+def _handling(handler):
+    """``handler`` for SIGINT and SIGTERM inside the block, the previous handlers after it."""
+    previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for signum, old in previous.items():
+            signal.signal(signum, old)
 
 
 @contextmanager
@@ -101,10 +108,8 @@ def stop_on_signals():
         yield
         return
     _requested = None
-    previous = {signum: signal.signal(signum, _request_and_pass_on) for signum in STOP_SIGNALS}
     try:
-        yield
+        with _handling(_request_and_pass_on):
+            yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
         _requested = None

@@ -12,7 +12,6 @@
 Exit 1 on a significant slowdown, more work, or worse quality; the tables say which.
 """
 
-import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import torch
 from gan_bench.bench import ab_noise, history, quality_exact, quality_test, speed_gate
 from gan_bench.bench.ab_runs import AbOptions, Side, measure_pairs
 from gan_bench.bench.ab_statistics import judge, process_medians
+from gan_bench.bench.format_files import read_format_file
 from gan_bench.bench.git_trees import checked_out, commit_of, git, working_tree
 from gan_bench.bench.work_counts import compare_counts
 from gan_bench.errors import GanBenchError
@@ -57,16 +57,8 @@ def print_table(title: str, rows: list[dict]) -> None:
 
 
 def read_noise(path: Path) -> dict:
-    try:
-        noise = json.loads(Path(path).read_text())
-    except OSError as error:
-        raise GanBenchError(f"cannot read noise file {path}: {error.strerror}") from None
-    except json.JSONDecodeError as error:
-        raise GanBenchError(f"noise file {path} is not JSON: {error}") from None
-    if not isinstance(noise, dict) or noise.get("format") != ab_noise.FORMAT:
-        raise GanBenchError(f"{path} is not a gan-bench noise file (format {ab_noise.FORMAT!r}); make "
-                            f"one with gan-bench bench --calibrate --noise FILE")
-    return noise
+    return read_format_file(path, "noise", ab_noise.FORMAT,
+                            "gan-bench bench --calibrate --noise FILE")
 
 
 def speed_rows(base: Side, candidate: Side, noise: dict | None, pairs: int) -> list[dict]:

@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.bench import quality_bands, speed_gate
+from gan_bench.bench.format_files import read_format_file
 from gan_bench.bench.interleaved import Prepared, measure
 from gan_bench.bench.reference_workload import ReferenceWorkload
 from gan_bench.bench.workloads import all_workloads
@@ -150,15 +151,7 @@ def measure_invariants(prepared: dict[str, Prepared], current: dict[str, dict], 
 
 
 def read_baseline(path: Path) -> dict:
-    try:
-        baseline = json.loads(Path(path).read_text())
-    except OSError as error:
-        raise GanBenchError(f"cannot read baseline {path}: {error.strerror}") from None
-    except json.JSONDecodeError as error:
-        raise GanBenchError(f"baseline {path} is not JSON: {error}") from None
-    if not isinstance(baseline, dict) or baseline.get("format") != FORMAT:
-        raise GanBenchError(f"{path} is not a gan-bench bench file (format {FORMAT!r}); make one with "
-                            f"gan-bench bench --save")
+    baseline = read_format_file(path, "baseline", FORMAT, "gan-bench bench --save")
     problem = baseline_problem(baseline)
     if problem is not None:
         raise GanBenchError(f"baseline {path}: {problem}")

@@ -153,7 +153,7 @@ def test_bad_requests_are_one_line_errors(tmp_path, capsys):
         (["bench", "--rounds", "3"], "--rounds must be at least 5"),
         (["bench", "--only", "nothing-like-this"], "matches none of"),
         (["bench", "--no-speed", "--no-quality"], "nothing to do"),
-        (["bench", "--compare", str(not_a_baseline)], "is not a gan-bench bench file"),
+        (["bench", "--compare", str(not_a_baseline)], "is not a gan-bench baseline file"),
         (["bench", "--compare", str(tmp_path / "missing.json")], "cannot read baseline"),
         (["bench", "--threshold-for", "x"], "WORKLOAD=FRACTION"),
         (["bench", "--band-seeds", "3"], "--band-seeds must be at least 5"),
