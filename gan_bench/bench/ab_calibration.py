@@ -5,19 +5,16 @@ processes is stored (gan_bench.bench.ab_noise) with the provenance of the run, a
 the minimum effect and the smallest change each workload can detect at this number of processes.
 """
 
-import json
 from pathlib import Path
 
 import torch
 
-from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.bench import ab_noise
-from gan_bench.bench.ab_gate import print_table
 from gan_bench.bench.ab_runs import AbOptions, measure_pairs
 from gan_bench.bench.ab_statistics import judge, process_medians
+from gan_bench.bench.format_files import print_table, write_format_file
 from gan_bench.bench.git_trees import working_tree
 from gan_bench.provenance import how_made
-from gan_bench.records import jsonable
 
 
 def run_calibration(options: AbOptions, noise_file: Path) -> int:
@@ -31,8 +28,6 @@ def run_calibration(options: AbOptions, noise_file: Path) -> int:
          "detectable %": 100 * entry["detectable"], "A/A verdict": verdicts[name]}
         for name, entry in noise["workloads"].items()])
     report = {**noise, **how_made({"ab": options.__dict__}, torch.device(options.device))}
-    Path(noise_file).parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(jsonable(report), indent=1, sort_keys=True) + "\n"
-    atomic_write_bytes(Path(noise_file), text.encode())
+    write_format_file(noise_file, report)
     print(f"\nsaved: {noise_file}")
     return 0

@@ -17,13 +17,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import torch
 
 from gan_bench.bench import ab_noise, history, quality_exact, quality_test, speed_gate
 from gan_bench.bench.ab_runs import AbOptions, Side, measure_pairs
 from gan_bench.bench.ab_statistics import judge, process_medians
-from gan_bench.bench.format_files import read_format_file
+from gan_bench.bench.format_files import print_table, read_format_file
 from gan_bench.bench.git_trees import checked_out, commit_of, git, working_tree
 from gan_bench.bench.work_counts import compare_counts
 from gan_bench.errors import GanBenchError
@@ -49,11 +48,6 @@ class GateOptions:
             raise GanBenchError("--no-speed and --no-quality leave nothing to do")
         if self.quality_seeds < 3:
             raise GanBenchError(f"--quality-seeds must be at least 3, got {self.quality_seeds}")
-
-
-def print_table(title: str, rows: list[dict]) -> None:
-    print(f"\n{title}\n")
-    print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".4g"))
 
 
 def read_noise(path: Path) -> dict:

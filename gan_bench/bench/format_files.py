@@ -1,10 +1,15 @@
-"""The gate's JSON files (baselines, noise calibrations): read, with a one-line error for a file
-that is missing, is not JSON, or is not of the expected format."""
+"""The gate's JSON files (baselines, noise calibrations) and its printed tables: files read with a
+one-line error for a file that is missing, is not JSON, or is not of the expected format, and
+written atomically; tables printed as Markdown."""
 
 import json
 from pathlib import Path
 
+import pandas as pd
+
+from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.errors import GanBenchError
+from gan_bench.records import jsonable
 
 
 def read_format_file(path: Path, what: str, format_name: str, make_with: str) -> dict:
@@ -20,3 +25,15 @@ def read_format_file(path: Path, what: str, format_name: str, make_with: str) ->
         raise GanBenchError(f"{path} is not a gan-bench {what} file (format {format_name!r}); make one "
                             f"with {make_with}")
     return content
+
+
+def write_format_file(path: Path, content: dict) -> None:
+    """``content`` as indented JSON, written atomically (its folder made if need be)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(jsonable(content), indent=1, sort_keys=True) + "\n"
+    atomic_write_bytes(Path(path), text.encode())
+
+
+def print_table(title: str, rows: list[dict]) -> None:
+    print(f"\n{title}\n")
+    print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".4g"))

@@ -41,9 +41,11 @@ def append(path: Path, base_commit: str, tree: Path, speed_rows: list[dict],
                 "p_holm": row["p (Holm)"], "candidate_process_medians_s": candidate_medians[row["workload"]]}
                if "change %" in row else {})} for row in speed_rows},
     }
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        handle.write(json.dumps(entry, sort_keys=True) + "\n")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    before = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
+    # rewritten through a temporary file and a rename: never a half line, never through a link
+    atomic_write_bytes(path, before + (json.dumps(entry, sort_keys=True) + "\n").encode())
 
 
 def read(path: Path) -> list[dict]:

@@ -5,26 +5,22 @@ values and minimums, the quality runs and bands, thresholds (default and per wor
 provenance of every result (command, git commit, hardware, library versions).
 """
 
-import json
 import math
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import torch
 from tqdm import tqdm
 
-from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.bench import quality_bands, speed_gate
-from gan_bench.bench.format_files import read_format_file
+from gan_bench.bench.format_files import print_table, read_format_file, write_format_file
 from gan_bench.bench.interleaved import Prepared, measure
 from gan_bench.bench.reference_workload import ReferenceWorkload
 from gan_bench.bench.workloads import all_workloads
 from gan_bench.errors import GanBenchError
 from gan_bench.only_filter import keep_matching
 from gan_bench.provenance import how_made
-from gan_bench.records import jsonable
 
 FORMAT = "gan-bench-bench/1"
 MIN_ROUNDS = 5
@@ -158,11 +154,6 @@ def read_baseline(path: Path) -> dict:
     return baseline
 
 
-def _print_table(title: str, rows: list[dict]) -> None:
-    print(f"\n{title}\n")
-    print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".4g"))
-
-
 def _require_something_to_compare(baseline: dict, workloads: list, options: BenchOptions) -> None:
     """A comparison that would check nothing is an error, before anything is measured."""
     speed_compared = any(w.name in baseline["workloads"] for w in workloads)
@@ -213,11 +204,11 @@ def run_bench(options: BenchOptions, device: torch.device, save: Path | None,
     if baseline is not None:
         failed = _compare(current, invariants, quality_runs, baseline, options, device, prepared)
     elif current:
-        _print_table(f"workloads ({device}, {options.threads} thread(s))", [
+        print_table(f"workloads ({device}, {options.threads} thread(s))", [
             {"workload": name, "units/s": r["units_per_s"], "unit": r["unit"], "ratio": r["ratio"]}
             for name, r in current.items()])
         if invariants[0]:
-            _print_table("invariants (the two workloads timed against each other)", [
+            print_table("invariants (the two workloads timed against each other)", [
                 {"invariant": name, "value": value, "detail": invariants[1][name]}
                 for name, value in invariants[0].items()])
     if save is not None:
@@ -250,15 +241,15 @@ def _compare(current, invariants, quality_runs, baseline, options, device, prepa
     for row in speed_rows:
         row["measured twice"] = row["workload"] in again
     if speed_rows:
-        _print_table(f"speed against {baseline['device']} baseline (ratio: units per reference call; "
+        print_table(f"speed against {baseline['device']} baseline (ratio: units per reference call; "
                      f"gated on the ratio, never on units/s)", speed_rows)
     failed = any(row["verdict"] == "REGRESSION" for row in speed_rows)
     if invariant_rows:
-        _print_table("invariants (the two workloads timed against each other)", invariant_rows)
+        print_table("invariants (the two workloads timed against each other)", invariant_rows)
         failed |= any(row["verdict"] != "ok" for row in invariant_rows)
     if options.quality:
         quality_rows = quality_bands.check_against_bands(quality_runs, baseline["quality"]["bands"])
-        _print_table("quality against the baseline's seed bands", quality_rows)
+        print_table("quality against the baseline's seed bands", quality_rows)
         failed |= not all(row["ok"] for row in quality_rows)
     regressed = [row["workload"] for row in speed_rows if row["verdict"] == "REGRESSION"]
     print("\nverdict: " + ("FAILED" + (f" (slower: {', '.join(regressed)})" if regressed else "")
@@ -281,5 +272,4 @@ def _save(path: Path, options: BenchOptions, device: torch.device, current, inva
                     "runs": quality_runs, **({"bands": bands} if bands is not None else {})},
         **how_made(asdict(options), device),
     }
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(Path(path), (json.dumps(jsonable(report), indent=1, sort_keys=True) + "\n").encode())
+    write_format_file(path, report)
