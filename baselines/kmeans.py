@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from sklearn.cluster import KMeans as SklearnKMeans
 
 from baselines.reference_row import ReferenceRow
 from gan_bench.errors import GanBenchError
@@ -35,6 +34,8 @@ class KMeans(ReferenceRow):
     def train_step(self, batch: torch.Tensor) -> dict[str, float]:
         if self.centroids.numel():
             return {}
+        from sklearn.cluster import KMeans as SklearnKMeans
+
         with self.timer.phase("kmeans"):
             images = self.dataset.train_images().reshape(-1, math.prod(self.dataset.shape))
             fit = SklearnKMeans(self.options.clusters, init=self.options.init, n_init=1,

@@ -9,8 +9,8 @@ candidate is checked out in a temporary worktree and gated with
 
 run from its worktree with this checkout's gan-bench. The A/A condition gates the base against
 itself; ``aa-busy`` does so while a process keeps one core busy. Conditions are taken in turn,
-one gate run each, so that a change of the machine's state touches all of them alike; the busy
-runs come last. Each gate run is appended to ``OUT/runs.jsonl`` as it ends (a re-run resumes),
+one gate run each, so that a change of the machine's state touches all of them alike. Each gate
+run is appended to ``OUT/runs.jsonl`` as it ends (a re-run resumes),
 and ``OUT/power.md`` is rewritten from it: timing verdicts SLOWER out of runs per condition.
 
     python benchmarks/ab_gate_power.py --out results/bench-gate-power \
@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
+
+from gan_bench.atomic_files import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEATS = {"inject5": 6, "inject10": 12, "inject20": 24}  # 0.84% of the step each (AMD EPYC, 1 thread)
@@ -93,7 +95,8 @@ def summarise(out: Path) -> None:
               f"verdict was SLOWER (a detection for an injection, a false alarm for aa and aa-busy); "
               f"`exit 1` counts those that failed on any tier (the injections' extra FLOPs fail "
               f"the work tier whatever the timing says).\n\n")
-    (out / "power.md").write_text(header + table.to_markdown(index=False, floatfmt=".3g") + "\n")
+    markdown = header + table.to_markdown(index=False, floatfmt=".3g") + "\n"
+    atomic_write_bytes(out / "power.md", markdown.encode())
 
 
 def main() -> None:
@@ -116,11 +119,9 @@ def main() -> None:
         git("worktree", "add", "--detach", "--quiet", str(trees["aa"]), base)
         for name, repeats in REPEATS.items():
             trees[name] = injected_tree(base, repeats, Path(scratch) / name)
-        order = [name for name in wanted if name != "aa-busy"]
-        schedule = []
+        schedule = []  # round robin, so that a stop for time leaves every condition partly done
         for index in range(max(wanted.values())):
-            schedule += [name for name in order if index < wanted[name]]
-        schedule += ["aa-busy"] * wanted.get("aa-busy", 0)
+            schedule += [name for name in wanted if index < wanted[name]]
         try:
             for position, name in enumerate(schedule):
                 if sum(run["condition"] == name for run in done) > schedule[:position].count(name):
@@ -135,8 +136,7 @@ def main() -> None:
                 record = {"condition": name, "git_commit": base, "cpu_model": cpu, "pairs": args.pairs,
                           "command": " ".join(["python", *sys.argv]), **result}
                 done.append(record)
-                with open(log, "a") as handle:
-                    handle.write(json.dumps(record) + "\n")
+                atomic_write_bytes(log, "".join(json.dumps(run) + "\n" for run in done).encode())
                 print(f"{name}: exit {result['exit']} change {100 * result['change']:+.1f}% "
                       f"{result['interval_pct']} ({result['seconds']:.0f} s)", flush=True)
                 summarise(args.out)

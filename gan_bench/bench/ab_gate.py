@@ -28,8 +28,9 @@ from gan_bench.bench.work_counts import compare_counts
 from gan_bench.errors import GanBenchError
 from gan_bench.provenance import PROJECT_ROOT
 
-QUALITY_SUITE_FILE = PROJECT_ROOT / "gan_bench" / "suites" / "bench-quality.toml"
-FAILING = {"SLOWER", "MORE WORK", "NUMERICS CHANGED", "WORSE", "FAILED"}
+QUALITY_SUITE_FILE = PROJECT_ROOT / "gan_bench" / "suites" / "bench-quality.toml"  # the exact tier's
+STATISTICAL_SUITE_FILE = PROJECT_ROOT / "gan_bench" / "suites" / "bench-quality-statistical.toml"
+FAILING = {"SLOWER", "MORE WORK", "MORE MEMORY", "NUMERICS CHANGED", "WORSE", "FAILED"}
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,11 @@ def candidate_invariants(options: GateOptions) -> list[dict]:
 def quality_tiers(base_tree: Path, candidate_tree: Path,
                   options: GateOptions) -> list[tuple[str, list[dict]]]:
     """The exact tier's table, and the statistical tier's when the numerics changed."""
-    def train(tree: Path, seeds: int) -> dict[str, dict]:
-        return quality_exact.train_tree(tree, QUALITY_SUITE_FILE, seeds, options.jobs)
+    def train(tree: Path, suite_file: Path, seeds: int) -> dict[str, dict]:
+        return quality_exact.train_tree(tree, suite_file, seeds, options.jobs)
 
-    exact = quality_exact.compare_runs(train(base_tree, 1), train(candidate_tree, 1))
+    exact = quality_exact.compare_runs(train(base_tree, QUALITY_SUITE_FILE, 1),
+                                       train(candidate_tree, QUALITY_SUITE_FILE, 1))
     tables = [("quality, exact tier (seed 0 of each row, losses at every log point, metrics, samples)",
                exact)]
     if all(row["verdict"] == "identical" for row in exact):
@@ -112,7 +114,8 @@ def quality_tiers(base_tree: Path, candidate_tree: Path,
     seeds = options.quality_seeds
     print(f"\nnumerics changed: training {seeds} seeds of each side for the statistical tier",
           file=sys.stderr)
-    statistical = quality_test.compare_quality(train(base_tree, seeds), train(candidate_tree, seeds))
+    statistical = quality_test.compare_quality(train(base_tree, STATISTICAL_SUITE_FILE, seeds),
+                                               train(candidate_tree, STATISTICAL_SUITE_FILE, seeds))
     for row in exact:  # a changed trajectory is expected here; the statistical tier judges it
         row["verdict"] = row["verdict"].lower()
     return [*tables, (f"quality, statistical tier ({seeds} seeds per side, one-sided Mann-Whitney, Holm)",
@@ -143,8 +146,10 @@ def run_against(revision: str, options: GateOptions, candidate_tree: Path | None
                            f"of the {clock} time per call (+ is slower), Mann-Whitney U on process "
                            f"medians, Holm over workloads",
                            speed))
-            tables.append(("work per call (exact; the first process of each side)",
-                           compare_counts(base.counts(), candidate.counts())))
+            tables.append(("work per call (exact figures: the first process of each side; the peak: "
+                           "every process, gated when the sides separate)",
+                           compare_counts(base.counts(), candidate.counts(), base.peaks(),
+                                          candidate.peaks())))
             if tree.resolve() == PROJECT_ROOT.resolve():
                 tables.append(("invariants (the candidate's two workloads timed against each other, "
                                "in this process)", candidate_invariants(options)))

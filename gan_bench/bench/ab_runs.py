@@ -5,7 +5,8 @@ process builds the base commit's workloads and the candidate process the candida
 same timing loop. The order alternates in mirrored pairs (A B, then B A), so that a drift of the
 machine's speed over the session (another job starting, the CPU warming) falls on both sides
 alike, and both sides run on the same machine in the same minutes: the CPU model and the moment
-cancel. The first process of each side also takes the deterministic counts of every workload.
+cancel. Every process also takes the deterministic counts of every workload: the exact figures
+are read from each side's first, the peak of live bytes, which varies, from all of them.
 """
 
 import json
@@ -58,6 +59,11 @@ class Side:
     def counts(self) -> dict[str, dict]:
         return self.processes[0].get("counts", {})
 
+    def peaks(self) -> dict[str, list[int]]:
+        """Workload -> the peak of live bytes of one call, one per process that counted."""
+        counted = [process["counts"] for process in self.processes if "counts" in process]
+        return {name: [counts[name]["peak_live_bytes"] for counts in counted] for name in self.counts()}
+
 
 def run_worker(tree: Path, options: AbOptions, counts: bool, label: str) -> dict:
     """One fresh process timing ``tree``'s workloads; its JSON output."""
@@ -91,6 +97,6 @@ def measure_pairs(base_tree: Path, candidate_tree: Path, options: AbOptions,
               leave=False) as bar:
         for pair in range(options.pairs):
             for label in ("base", "candidate") if pair % 2 == 0 else ("candidate", "base"):
-                processes[label].append(worker(trees[label], options, not processes[label], label))
+                processes[label].append(worker(trees[label], options, True, label))
                 bar.update(1)
     return Side("base", processes["base"]), Side("candidate", processes["candidate"])

@@ -5,14 +5,20 @@ the machine's load: floating-point operations per call (torch.utils.flop_counter
 each ATen operator called and the bytes allocated (torch.profiler), all of one call
 (gan_bench.bench.ab_worker). A workload that does more of any of them is reported as MORE WORK
 and fails the gate even when its timing shows no significant change; less work is reported and
-passes; a different operator mix at the same totals is reported as changed. The peak of live
-bytes is shown beside them but not gated: reconstructed from the profiler's events at operator
+passes; a different operator mix at the same totals is reported as changed.
+
+The peak of live bytes is not exact: reconstructed from the profiler's events at operator
 granularity, it took 4 values over 5 fresh processes of the same code for 3 of 12 workloads
-(results/bench-gate/work-counts-spread.md), so equality would fail clean code.
+(results/bench-gate/work-counts-spread.md), so equality would fail clean code. It is taken in
+every process of both sides and gated by separation instead: MORE MEMORY when the candidate's
+smallest peak exceeds the base's largest by more than PEAK_MIN_EFFECT. Unchanged code's peaks come
+from one distribution, so with n processes a side all of one side's lie above all of the other's
+with probability at most 1 / C(2n, n) (1 in 12,870 at 8 processes).
 """
 
 FIGURES = ("flops", "allocated_bytes", "operator_calls")  # exact: gated for equality
 SHOWN = (*FIGURES, "peak_live_bytes")
+PEAK_MIN_EFFECT = 0.01
 
 
 def totals(counts: dict) -> dict[str, int]:
@@ -29,9 +35,22 @@ def operator_changes(base: dict[str, int], candidate: dict[str, int], most: int 
     return ", ".join(changed[:most]) + (f" (+{len(changed) - most} more)" if len(changed) > most else "")
 
 
-def compare_counts(base: dict[str, dict], candidate: dict[str, dict]) -> list[dict]:
+def peak_grew(base_peaks: list[int], candidate_peaks: list[int]) -> bool:
+    """Every candidate peak above every base peak, by more than PEAK_MIN_EFFECT."""
+    return min(candidate_peaks) > max(base_peaks) * (1 + PEAK_MIN_EFFECT)
+
+
+def peak_range(peaks: list[int]) -> str:
+    return f"{min(peaks):,}" if min(peaks) == max(peaks) else f"{min(peaks):,}..{max(peaks):,}"
+
+
+def compare_counts(base: dict[str, dict], candidate: dict[str, dict],
+                   base_peaks: dict[str, list[int]] | None = None,
+                   candidate_peaks: dict[str, list[int]] | None = None) -> list[dict]:
     """One row per workload counted on both sides: each figure base -> candidate, and a verdict:
-    same, MORE WORK (any figure grew), less work (some fell, none grew) or operators changed."""
+    MORE WORK (an exact figure grew), MORE MEMORY (the peaks of all processes, ``*_peaks``, rose;
+    without them, the first process's peak is shown and not gated), less work (some fell, none
+    grew), operators changed, or same."""
     rows = []
     for name in candidate:
         if name not in base:
@@ -40,10 +59,14 @@ def compare_counts(base: dict[str, dict], candidate: dict[str, dict]) -> list[di
         grew = [figure for figure in FIGURES if after[figure] > before[figure]]
         fell = [figure for figure in FIGURES if after[figure] < before[figure]]
         mix = operator_changes(base[name]["operators"], candidate[name]["operators"])
-        verdict = ("MORE WORK" if grew else "less work" if fell else "operators changed" if mix
-                   else "same")
-        rows.append({"workload": name,
-                     **{figure: (f"{before[figure]:,}" if before[figure] == after[figure]
-                                 else f"{before[figure]:,} -> {after[figure]:,}") for figure in SHOWN},
-                     "operators": mix or "same", "verdict": verdict})
+        peaks = ((base_peaks or {}).get(name, [before["peak_live_bytes"]]),
+                 (candidate_peaks or {}).get(name, [after["peak_live_bytes"]]))
+        more_memory = base_peaks is not None and candidate_peaks is not None and peak_grew(*peaks)
+        verdict = ("MORE WORK" if grew else "MORE MEMORY" if more_memory else "less work" if fell
+                   else "operators changed" if mix else "same")
+        shown = {figure: (f"{before[figure]:,}" if before[figure] == after[figure]
+                          else f"{before[figure]:,} -> {after[figure]:,}") for figure in FIGURES}
+        shown["peak_live_bytes"] = (peak_range(peaks[0]) if peaks[0] == peaks[1]
+                                    else f"{peak_range(peaks[0])} -> {peak_range(peaks[1])}")
+        rows.append({"workload": name, **shown, "operators": mix or "same", "verdict": verdict})
     return rows

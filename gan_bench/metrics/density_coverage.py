@@ -8,7 +8,6 @@ and coverage the fraction of real balls holding at least one generated feature (
 k = 5, the paper's choice, is recorded with every score; so are both sample counts.
 """
 
-from prdc import compute_prdc
 
 from gan_bench.metrics.fid import MNIST_REAL_COUNT, has_mnist_test_images
 from gan_bench.metrics.inception_features import mnist_features
@@ -19,6 +18,8 @@ NEAREST_K = 5
 
 def density_coverage(generated, real, nearest_k: int = NEAREST_K) -> dict[str, float]:
     """Density and coverage of ``generated`` features against ``real`` ones, (N, D) arrays."""
+    from prdc import compute_prdc
+
     result = compute_prdc(real_features=real, fake_features=generated, nearest_k=nearest_k)
     return {"density": float(result["density"]), "coverage": float(result["coverage"]),
             "prdc_k": nearest_k, "prdc_n_samples": len(generated), "prdc_n_real": len(real)}

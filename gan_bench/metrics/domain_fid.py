@@ -20,12 +20,8 @@ SHA-256; with the statistics cached, an evaluation runs the classifier on the sa
 from pathlib import Path
 
 import torch
-import torch_fidelity
-from torch_fidelity.feature_extractor_base import FeatureExtractorBase
-from torch_fidelity.helpers import vassert
-from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
 
-from gan_bench.classifier import WEIGHTS_SHA256, load_classifier
+from gan_bench.classifier import WEIGHTS_SHA256
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.fid import (
     MNIST_REAL_COUNT,
@@ -44,41 +40,6 @@ IMAGE_SHAPE = (1, 28, 28)
 KEY_DOMAIN_FID = "domain_fid"
 
 
-class ClassifierFeatures(FeatureExtractorBase):
-    """The frozen classifier's 128-d penultimate features, in torch-fidelity's extractor protocol.
-
-    torch-fidelity hands over uint8 (N, 3, 28, 28) batches. gan-bench's ``Uint8Images`` makes them
-    from gray images by repeating the one channel, so the first channel is the image, and dividing
-    it by 255 gives back the [0, 1] values the classifier reads (exactly, for MNIST's pixel / 255).
-    """
-
-    def __init__(self, name: str, features_list: list[str], **kwargs):
-        super().__init__(name, features_list)  # kwargs: all calculate_metrics options, none needed
-        self.classifier = load_classifier()
-
-    @staticmethod
-    def get_provided_features_list():
-        return (FEATURE_LAYER,)
-
-    @staticmethod
-    def get_default_feature_layer_for_metric(metric: str) -> str:
-        return FEATURE_LAYER
-
-    @staticmethod
-    def can_be_compiled() -> bool:
-        return False
-
-    def forward(self, images: torch.Tensor) -> tuple[torch.Tensor]:
-        vassert(images.dtype == torch.uint8 and images.dim() == 4
-                and tuple(images.shape[1:]) == (3, 28, 28),
-                f"{FEATURE_EXTRACTOR} needs uint8 images N x 3 x 28 x 28, got {images.dtype} "
-                f"{tuple(images.shape)}")
-        return (self.classifier.penultimate(images[:, :1].float() / 255),)
-
-
-torch_fidelity.register_feature_extractor(FEATURE_EXTRACTOR, ClassifierFeatures)
-
-
 def domain_cache_name(count: int) -> str:
     """The cache entry name of the first ``count`` MNIST test images' classifier features."""
     return real_cache_name("mnist", MNIST_REAL_SPLIT, count, FEATURE_EXTRACTOR, WEIGHTS_SHA256)
@@ -95,6 +56,10 @@ def domain_frechet_distance(samples: torch.Tensor, real: torch.Tensor, real_name
             raise GanBenchError(f"domain FID needs {what} shaped N x 1 x 28 x 28, got {tuple(images.shape)}")
         if images.shape[0] < 2:  # a covariance needs two points
             raise GanBenchError(f"domain FID needs at least 2 {what}, got {images.shape[0]}")
+    from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
+
+    from gan_bench.metrics import classifier_feature_extractor  # noqa: F401  (registers the extractor)
+
     extractor = feature_extractor(FEATURE_EXTRACTOR, FEATURE_LAYER, device, verbose=False)
     generated = extract_features(samples, extractor, FEATURE_LAYER, device, verbose=False)
     reference = real_features(real, real_name, extractor, FEATURE_LAYER, device, cache_root, verbose=False)

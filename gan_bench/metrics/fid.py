@@ -21,30 +21,26 @@ import sys
 import warnings
 from contextlib import AbstractContextManager, nullcontext, redirect_stdout
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 from torch.utils.data import Dataset
-from torch_fidelity.feature_extractor_base import FeatureExtractorBase
-from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
-from torch_fidelity.metric_kid import KEY_METRIC_KID_MEAN, KEY_METRIC_KID_STD, kid_features_to_metric
-from torch_fidelity.metric_prc import KEY_METRIC_PRECISION, KEY_METRIC_RECALL, prc_features_to_metric
-from torch_fidelity.utils import create_feature_extractor, extract_featuresdict_from_input_id
 
 from gan_bench.errors import GanBenchError
-from gan_bench.metrics import inception_channels_last, inception_weights
+from gan_bench.metrics import inception_weights
 from gan_bench.metrics.real_features_cache import cached_features
 from gan_bench.registry import register_metric
+
+if TYPE_CHECKING:  # torch-fidelity (and torchvision with it) is imported where it is used
+    from torch_fidelity.feature_extractor_base import FeatureExtractorBase
 
 KEY_FID = "fid"
 KEY_KID_MEAN = "kid_mean"
 KEY_KID_STD = "kid_std"
 KEY_PRECISION = "precision"
 KEY_RECALL = "recall"
-FROM_TORCH_FIDELITY = {KEY_FID: KEY_METRIC_FID, KEY_KID_MEAN: KEY_METRIC_KID_MEAN,
-                       KEY_KID_STD: KEY_METRIC_KID_STD, KEY_PRECISION: KEY_METRIC_PRECISION,
-                       KEY_RECALL: KEY_METRIC_RECALL}
 
-FEATURE_EXTRACTOR = inception_channels_last.FEATURE_EXTRACTOR
+FEATURE_EXTRACTOR = "inception-v3-compat-channels-last"  # gan_bench.metrics.inception_channels_last
 FEATURE_LAYER = "2048"  # the only valid layer of the converted weights: their logits are NaN
 KID_SUBSET_SIZE = 1000  # torch-fidelity's default
 PRC_NEIGHBORHOOD = 3  # torch-fidelity's default; each set needs more images than this
@@ -106,27 +102,33 @@ def current_cuda_device(device: torch.device | str) -> AbstractContextManager:
 
 
 def feature_extractor(name: str, layer: str, device: torch.device | str, verbose: bool = True,
-                      **options) -> FeatureExtractorBase:
+                      **options) -> "FeatureExtractorBase":
     """torch-fidelity's registered extractor ``name`` giving ``layer``, on ``device``; ``options``
     go to its constructor. Its messages go to stderr (with ``verbose``), keeping stdout for the
     results (``--json``)."""
+    from torch_fidelity.utils import create_feature_extractor
+
     with redirect_stdout(sys.stderr), current_cuda_device(device):
         return create_feature_extractor(name, [layer], cuda=torch.device(device).type == "cuda",
                                         verbose=verbose, **options)
 
 
-def inception_extractor(device: torch.device | str) -> FeatureExtractorBase:
+def inception_extractor(device: torch.device | str) -> "FeatureExtractorBase":
     """The Inception pool3 extractor of all three metrics, its weights handed over as verified
     bytes (gan_bench.metrics.inception_weights.verified_weights_file)."""
+    from gan_bench.metrics import inception_channels_last  # noqa: F401  (registers the extractor)
+
     return feature_extractor(FEATURE_EXTRACTOR, FEATURE_LAYER, device, verbose=False,
                              feature_extractor_weights_path=inception_weights.verified_weights_file())
 
 
-def extract_features(images: torch.Tensor, extractor: FeatureExtractorBase, layer: str,
+def extract_features(images: torch.Tensor, extractor: "FeatureExtractorBase", layer: str,
                      device: torch.device | str, verbose: bool = True) -> torch.Tensor:
     """``layer``'s (N, d) features of float images (N, 1 or 3, H, W) in [0, 1], by torch-fidelity's
     batching, with no cache; on the CPU. Its input errors are GanBenchError; ``verbose``: its
     progress bars, on stderr."""
+    from torch_fidelity.utils import extract_featuresdict_from_input_id
+
     cuda = torch.device(device).type == "cuda"
     try:
         with redirect_stdout(sys.stderr), current_cuda_device(device):
@@ -138,7 +140,7 @@ def extract_features(images: torch.Tensor, extractor: FeatureExtractorBase, laye
     return found[layer].cpu()
 
 
-def real_features(real: torch.Tensor, real_name: str, extractor: FeatureExtractorBase, layer: str,
+def real_features(real: torch.Tensor, real_name: str, extractor: "FeatureExtractorBase", layer: str,
                   device: torch.device | str, cache_root: Path | None = None,
                   verbose: bool = True) -> torch.Tensor:
     """:func:`extract_features` of the real images, cached under ``real_name`` and the layer."""
@@ -149,13 +151,20 @@ def real_features(real: torch.Tensor, real_name: str, extractor: FeatureExtracto
 def fid_kid_prc_of_features(generated: torch.Tensor, real: torch.Tensor, kid_subset_size: int) -> dict:
     """torch-fidelity's FID, KID mean/std and precision/recall of two (N, d) feature sets, as its
     ``calculate_metrics`` computes them (its default KID subsets and seed); keys of this module."""
+    from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
+    from torch_fidelity.metric_kid import KEY_METRIC_KID_MEAN, KEY_METRIC_KID_STD, kid_features_to_metric
+    from torch_fidelity.metric_prc import KEY_METRIC_PRECISION, KEY_METRIC_RECALL, prc_features_to_metric
+
+    from_torch_fidelity = {KEY_FID: KEY_METRIC_FID, KEY_KID_MEAN: KEY_METRIC_KID_MEAN,
+                           KEY_KID_STD: KEY_METRIC_KID_STD, KEY_PRECISION: KEY_METRIC_PRECISION,
+                           KEY_RECALL: KEY_METRIC_RECALL}
     with redirect_stdout(sys.stderr):
         found = (fid_statistics_to_metric(fid_features_to_statistics(generated),
                                           fid_features_to_statistics(real), verbose=True)
                  | kid_features_to_metric(generated, real, kid_subset_size=kid_subset_size, verbose=True)
                  | prc_features_to_metric(generated, real, prc_neighborhood=PRC_NEIGHBORHOOD,
                                           save_cpu_ram=True, verbose=True))
-    return {key: float(found[theirs]) for key, theirs in FROM_TORCH_FIDELITY.items()}
+    return {key: float(found[theirs]) for key, theirs in from_torch_fidelity.items()}
 
 
 def fid_kid_prc(samples: torch.Tensor, real: torch.Tensor, real_name: str,

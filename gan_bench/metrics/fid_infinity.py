@@ -25,8 +25,6 @@ import math
 
 import numpy as np
 import torch
-from sklearn.linear_model import LinearRegression
-from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
 
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.fid import MNIST_REAL_COUNT, has_mnist_test_images
@@ -42,6 +40,8 @@ REPORTED_COUNTS = (2_000, 5_000, 10_000)  # FID at these counts is kept in the r
 def fid_by_sample_count(generated: torch.Tensor, real: torch.Tensor, counts) -> dict[int, float]:
     """FID of N of ``generated`` drawn afresh for each N of ``counts`` (the first N of a random
     permutation seeded with (SHUFFLE_SEED, N), so FID at N does not depend on the other counts)."""
+    from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
+
     real_statistics = fid_features_to_statistics(real)
     fids = {}
     for n in counts:
@@ -57,6 +57,8 @@ def fid_infinity(generated: torch.Tensor, real: torch.Tensor, n_min: int | None 
     """FID-infinity, the fitted line's slope and residuals over its counts (``n_min`` by default
     MIN_SAMPLES_PER_DIMENSION times the feature dimension), and FID at the REPORTED_COUNTS the
     samples reach."""
+    from sklearn.linear_model import LinearRegression
+
     n_min = n_min or math.ceil(MIN_SAMPLES_PER_DIMENSION * generated.shape[1])
     if len(generated) < n_min:
         raise GanBenchError(f"FID-infinity on {generated.shape[1]}-d features needs at least {n_min} "

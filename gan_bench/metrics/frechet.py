@@ -7,11 +7,6 @@ modes are covered; mode coverage is the ``modes`` metric's job.
 """
 
 import torch
-from torch_fidelity.metric_fid import (
-    KEY_METRIC_FID,
-    fid_features_to_statistics,
-    fid_statistics_to_metric,
-)
 
 from gan_bench.registry import register_metric, require_metric_support
 
@@ -22,6 +17,8 @@ HELD_OUT_SEED = 1  # the same real points for every run
 
 def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> float:
     """Frechet distance between Gaussians fitted to (N, d) and (M, d) float feature sets."""
+    from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
+
     stats = [fid_features_to_statistics(f.detach().cpu().double()) for f in (features_a, features_b)]
     return fid_statistics_to_metric(stats[0], stats[1], verbose=False)[KEY_METRIC_FID]
 

@@ -16,7 +16,7 @@ import torch
 import torch_fidelity
 from torch_fidelity.feature_extractor_inceptionv3 import FeatureExtractorInceptionV3
 
-FEATURE_EXTRACTOR = "inception-v3-compat-channels-last"
+from gan_bench.metrics.fid import FEATURE_EXTRACTOR
 
 
 class InceptionV3ChannelsLast(FeatureExtractorInceptionV3):

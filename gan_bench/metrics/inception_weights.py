@@ -28,7 +28,6 @@ import zipfile
 from pathlib import Path
 
 import torch
-from torch_fidelity.feature_extractor_inceptionv3 import FeatureExtractorInceptionV3
 
 from gan_bench.atomic_files import atomic_torch_save
 from gan_bench.cache import CACHE_ENV, cache_dir, content_sha256
@@ -136,14 +135,15 @@ def to_torch_fidelity_state_dict(source: torch.jit.ScriptModule) -> dict[str, to
     return {name: converted[name].detach().clone().contiguous() for name in target_tensors}
 
 
-class _Unbuilt(FeatureExtractorInceptionV3):
-    """torch-fidelity's network before any weights are loaded; only its state-dict layout is read."""
-
-    def load_state_dict(self, state_dict, strict=True, assign=False):
-        return None  # there are no weights yet: they are what the layout is needed to build
-
-
 def _torch_fidelity_layout() -> dict[str, torch.Tensor]:
+    from torch_fidelity.feature_extractor_inceptionv3 import FeatureExtractorInceptionV3
+
+    class _Unbuilt(FeatureExtractorInceptionV3):
+        """torch-fidelity's network before any weights are loaded; only its state-dict layout is read."""
+
+        def load_state_dict(self, state_dict, strict=True, assign=False):
+            return None  # there are no weights yet: they are what the layout is needed to build
+
     # torch-fidelity loads weights while constructing; an empty file keeps it from downloading.
     empty = io.BytesIO()
     torch.save({}, empty)

@@ -45,7 +45,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from scipy.stats import bootstrap
 
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.exact_ll import mixture_log_likelihood
@@ -141,6 +140,8 @@ def jsd_bootstrap_stderr(density: GeneratorDensity, n_resamples: int = BOOTSTRAP
                          n_points: int = N_POINTS, seed: int = BOOTSTRAP_SEED) -> float:
     """The bootstrap standard error of ``jsd_estimate`` in nats: q refitted to each replicate of
     the two halves, the evaluation points redrawn (module docstring)."""
+    from scipy.stats import bootstrap
+
     rng = np.random.default_rng(seed)
 
     def replicate(fit_rows: np.ndarray, held_out_rows: np.ndarray) -> float:

@@ -5,18 +5,20 @@ from gan_bench.errors import GanBenchError
 from gan_bench.provenance import PROJECT_ROOT
 
 
-def test_processes_alternate_in_mirrored_pairs_and_only_the_first_of_a_side_counts(tmp_path):
+def test_processes_alternate_in_mirrored_pairs_and_every_process_counts(tmp_path):
     order = []
 
     def worker(tree, options, counts, label):
         order.append((label, counts))
-        return {"rounds": {"w": [len(order)]}, **({"counts": {"w": {"flops": 1}}} if counts else {})}
+        return {"rounds": {"w": [len(order)]},
+                **({"counts": {"w": {"flops": 1, "peak_live_bytes": 100 + len(order)}}} if counts else {})}
 
     base, candidate = measure_pairs(tmp_path / "a", tmp_path / "b", AbOptions(pairs=6), worker)
     assert [label for label, _ in order] == ["base", "candidate", "candidate", "base"] * 3
-    assert [counts for _, counts in order][:3] == [True, True, False] and sum(c for _, c in order) == 2
+    assert all(counts for _, counts in order)
     assert base.rounds() == {"w": [[1], [4], [5], [8], [9], [12]]}
-    assert candidate.counts() == {"w": {"flops": 1}}
+    assert candidate.counts() == {"w": {"flops": 1, "peak_live_bytes": 102}}  # the side's first process
+    assert base.peaks() == {"w": [101, 104, 105, 108, 109, 112]}
 
 
 def test_the_worker_builds_the_trees_own_workloads_and_its_counts_repeat_exactly():

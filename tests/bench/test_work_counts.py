@@ -17,9 +17,57 @@ def test_equal_counts_are_the_same_and_any_growth_is_more_work():
     assert rows["flops"]["flops"] == "100 -> 102" and rows["flops"]["allocated_bytes"] == "1,000"
 
 
-def test_the_peak_is_shown_but_not_gated():
+def test_one_process_peak_is_shown_but_not_gated():
     row = compare_counts({"w": counts()}, {"w": counts(peak=900)})[0]
     assert row["verdict"] == "same" and row["peak_live_bytes"] == "500 -> 900"
+
+
+def test_peaks_of_every_process_gate_only_when_the_sides_separate():
+    base, same = {"w": counts()}, {"w": counts()}
+    overlapping = compare_counts(base, same, {"w": [500, 520, 560]}, {"w": [510, 600, 505]})[0]
+    assert overlapping["verdict"] == "same" and overlapping["peak_live_bytes"] == "500..560 -> 505..600"
+    # above every base peak, but by less than PEAK_MIN_EFFECT (1%): noise, not a change
+    assert compare_counts(base, same, {"w": [500, 560]}, {"w": [562, 565]})[0]["verdict"] == "same"
+    grown = compare_counts(base, same, {"w": [500, 560]}, {"w": [700, 720]})[0]
+    assert grown["verdict"] == "MORE MEMORY" and grown["peak_live_bytes"] == "500..560 -> 700..720"
+    # exact work that grew is named first
+    more_work = compare_counts(base, {"w": counts(flops=101)}, {"w": [500]}, {"w": [700]})[0]
+    assert more_work["verdict"] == "MORE WORK"
+
+
+def test_a_real_step_run_while_a_buffer_is_alive_is_more_memory_at_the_same_work():
+    """The real 2-D VAE step after a 4 MiB buffer is freed (base) and while it is still alive
+    (candidate): the same allocations and operators, so the exact figures are equal, but every
+    candidate peak lies above every base peak."""
+    import torch
+
+    from gan_bench.bench.ab_worker import counts_of_one_call
+    from gan_bench.bench.workloads import training_step
+
+    step = training_step("mog", "vae").build(torch.device("cpu"))
+    step.run()
+
+    def buffer_freed_first():
+        buffer = torch.ones(1024, 1024)
+        del buffer
+        return step.run()
+
+    def buffer_alive_through_the_step():
+        buffer = torch.ones(1024, 1024)
+        result = step.run()
+        del buffer
+        return result
+
+    def measured(function):
+        runs = [counts_of_one_call(function) for _ in range(3)]
+        return runs[0], [run["peak_live_bytes"] for run in runs]
+
+    (base, base_peaks), (again, again_peaks) = measured(buffer_freed_first), measured(buffer_freed_first)
+    candidate, candidate_peaks = measured(buffer_alive_through_the_step)
+    unchanged = compare_counts({"s": base}, {"s": again}, {"s": base_peaks}, {"s": again_peaks})[0]
+    assert unchanged["verdict"] == "same"
+    row = compare_counts({"s": base}, {"s": candidate}, {"s": base_peaks}, {"s": candidate_peaks})[0]
+    assert row["verdict"] == "MORE MEMORY" and row["allocated_bytes"] == f"{base['allocated_bytes']:,}"
 
 
 def test_operator_changes_name_the_largest_first():

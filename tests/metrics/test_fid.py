@@ -146,7 +146,8 @@ def test_torch_fidelity_runs_with_the_requested_cuda_device_current(monkeypatch,
             made_current.append("left")
 
     monkeypatch.setattr(torch.cuda, "device", RecordingCudaDevice)
-    monkeypatch.setattr(fid, "extract_featuresdict_from_input_id", lambda input_id, extractor, **options:
+    monkeypatch.setattr(torch_fidelity.utils, "extract_featuresdict_from_input_id",
+                        lambda input_id, extractor, **options:
                         calls.append((options["cuda"], list(made_current))) or {"2048": torch.zeros(3, 4)})
     fid.extract_features(torch.rand(3, 1, 28, 28), None, "2048", device)
     assert calls == [(cuda, current)]
