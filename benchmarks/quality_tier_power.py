@@ -130,11 +130,14 @@ CHANGES = ("gan-minimax", "gan-lr-x0.3", "gan-frozen-d")
 
 
 def power_rows(by_model: dict[str, dict], budget: int, k: int, draws: int, rng: random.Random) -> dict:
+    """Each change's detection rate and the A/A false-alarm rate at ``budget`` steps and ``k``
+    seeds a side, for the changes in the pool."""
     seen = {model: {run_id: at_budget(record, budget) for run_id, record in runs.items()}
             for model, runs in by_model.items()}
     return {"steps": budget, "seeds per side": k,
             "A/A false alarms": false_alarm_rate(seen["gan"], k, draws, rng),
-            **{name: detection_rate(seen["gan"], seen[name], k, draws, rng) for name in CHANGES}}
+            **{name: detection_rate(seen["gan"], seen[name], k, draws, rng)
+               for name in CHANGES if name in seen}}
 
 
 def main() -> None:
@@ -143,6 +146,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=8)
     parser.add_argument("--k", default="3,4,5", help="seeds per side to evaluate, comma-separated")
     parser.add_argument("--draws", type=int, default=200)
+    parser.add_argument("--only", default=None, metavar="REGEX",
+                        help="train only the runs whose id matches (e.g. '^gan(-minimax)?__'); the "
+                             "table covers the changes trained")
     args = parser.parse_args()
     ks = [int(k) for k in args.k.split(",")]
     args.out.mkdir(parents=True, exist_ok=True)
@@ -152,7 +158,8 @@ def main() -> None:
     if "gan-mlp-frozen-d" not in registry.MODELS:
         registry.register_model("gan-mlp-frozen-d", FrozenDiscriminatorGan)
     torch.set_num_threads(1)
-    results = run_suite(load_suite(str(suite_file)), args.out, torch.device("cpu"), seeds=args.seeds)
+    results = run_suite(load_suite(str(suite_file)), args.out, torch.device("cpu"), seeds=args.seeds,
+                        only=args.only)
     by_model: dict[str, dict] = {}
     for record in read_records(results):
         seed = record["run_id"].rsplit("__seed", 1)[1]

@@ -184,8 +184,8 @@ def _cmd_ab(args) -> int:
     if args.compare is not None or args.save is not None:
         raise GanBenchError("--against compares with a commit; --compare and --save use a file")
     return run_against(args.against, GateOptions(
-        _ab_options(args), speed=not args.no_speed, quality=not args.no_quality,
-        quality_seeds=args.quality_seeds, jobs=args.jobs, noise_file=args.noise,
+        _ab_options(args), speed=not args.no_speed, instructions=not args.no_instructions,
+        quality=not args.no_quality, quality_seeds=args.quality_seeds, jobs=args.jobs, noise_file=args.noise,
         history_file=args.history, invariant_minimums={
             name: value for name, value in [
                 ("speedup_vs_straightforward", args.min_speedup_vs_straightforward),
@@ -472,6 +472,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "own plugin's (repeatable; workloads step/SUITE/MODEL)")
     bench.add_argument("--no-speed", action="store_true", help="skip the timed workloads")
     bench.add_argument("--no-quality", action="store_true", help="skip the quality runs")
+    bench.add_argument("--no-instructions", action="store_true",
+                       help="with --against, skip the instruction counts under callgrind (skipped "
+                            "anyway, with a notice, where valgrind is not installed)")
     bench.add_argument("--quality-only", metavar="REGEX", default=None,
                        help="only the quality runs whose run id (MODEL__DATASET__seedN) matches")
     bench.add_argument("--gate-seeds", type=int, default=2,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from gan_bench.bench import ab_noise, history, quality_exact, quality_test, speed_gate
+from gan_bench.bench import ab_noise, history, instruction_counts, quality_exact, quality_test, speed_gate
 from gan_bench.bench.ab_runs import AbOptions, Side, measure_pairs
 from gan_bench.bench.ab_statistics import judge, process_medians
 from gan_bench.bench.format_files import print_table, read_format_file
@@ -30,13 +30,14 @@ from gan_bench.provenance import PROJECT_ROOT
 
 QUALITY_SUITE_FILE = PROJECT_ROOT / "gan_bench" / "suites" / "bench-quality.toml"  # the exact tier's
 STATISTICAL_SUITE_FILE = PROJECT_ROOT / "gan_bench" / "suites" / "bench-quality-statistical.toml"
-FAILING = {"SLOWER", "MORE WORK", "MORE MEMORY", "NUMERICS CHANGED", "WORSE", "FAILED"}
+FAILING = {"SLOWER", "MORE WORK", "MORE MEMORY", "MORE INSTRUCTIONS", "NUMERICS CHANGED", "WORSE", "FAILED"}
 
 
 @dataclass(frozen=True)
 class GateOptions:
     timing: AbOptions
     speed: bool = True
+    instructions: bool = True  # the callgrind tier, where valgrind is installed
     quality: bool = True
     quality_seeds: int = 5  # the statistical tier's seeds per side
     jobs: int = 1
@@ -98,6 +99,25 @@ def candidate_invariants(options: GateOptions) -> list[dict]:
                                                  **options.invariant_minimums})
 
 
+def instruction_tier(base_tree: Path, candidate_tree: Path, options: GateOptions) -> list[tuple[str, list]]:
+    """The instruction counts' table (gan_bench.bench.instruction_counts), or a one-line notice."""
+    if not options.instructions:
+        return []
+    from gan_bench.bench.workloads import all_workloads
+
+    patterns = instruction_counts.selection(options.timing.only)
+    if not any(all(re.search(pattern, w.name) for pattern in patterns) for w in all_workloads()):
+        return []  # --only selects none of the small workloads
+    missing = instruction_counts.valgrind_missing()
+    if missing is not None:
+        print(f"instruction counts skipped: {missing}", file=sys.stderr)
+        return []
+    counts = instruction_counts.count_both(base_tree, candidate_tree, options.timing.only)
+    return [(f"instructions per call (callgrind, {instruction_counts.CALLS} calls; the small workloads; "
+             f"gated at +{100 * instruction_counts.MAX_INCREASE:.0f}%)",
+             instruction_counts.compare_instructions(*counts))]
+
+
 def quality_tiers(base_tree: Path, candidate_tree: Path,
                   options: GateOptions) -> list[tuple[str, list[dict]]]:
     """The exact tier's table, and the statistical tier's when the numerics changed."""
@@ -150,6 +170,7 @@ def run_against(revision: str, options: GateOptions, candidate_tree: Path | None
                            "every process, gated when the sides separate)",
                            compare_counts(base.counts(), candidate.counts(), base.peaks(),
                                           candidate.peaks())))
+            tables += instruction_tier(base_tree, tree, options)
             if tree.resolve() == PROJECT_ROOT.resolve():
                 tables.append(("invariants (the candidate's two workloads timed against each other, "
                                "in this process)", candidate_invariants(options)))
