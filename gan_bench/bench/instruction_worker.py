@@ -21,7 +21,7 @@ import torch
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", action="append", required=True, help="repeatable: all must match")
-    parser.add_argument("--calls", type=int, default=5)
+    parser.add_argument("--calls", type=int, default=2)
     args = parser.parse_args()
 
     from gan_bench.bench.workloads import all_workloads

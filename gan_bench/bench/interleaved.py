@@ -70,6 +70,7 @@ def measure(prepared: Prepared, reference: Callable[[], object], device: torch.d
         "ratio": best_reference_s / best_s * prepared.units_per_call,
         "round_ratio_min": min(ratios),
         "round_ratio_max": max(ratios),
+        "round_ratios": ratios,  # what --compare tests against a baseline's (gan_bench.bench.speed_gate)
     }
     if prepared.flops_per_call is not None:
         result["flops_per_call"] = prepared.flops_per_call
