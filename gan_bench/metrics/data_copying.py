@@ -20,12 +20,12 @@ training example than the median held-out point is to its own, about 0.5 for fre
 
 import numpy as np
 from scipy.stats import mannwhitneyu
-from sklearn.cluster import KMeans
 from sklearn.neighbors import NearestNeighbors
 
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.comparison_features import (
     held_out_reference,
+    kmeans_bins,
     sample_features,
     supports_comparison,
     training_reference,
@@ -59,7 +59,7 @@ def data_copying(training: np.ndarray, held_out: np.ndarray, generated: np.ndarr
         if array.ndim != 2 or len(array) < min_cell_samples:
             raise GanBenchError(f"the data-copying test needs at least {min_cell_samples} {what} "
                                 f"points as an (N, d) array, got shape {array.shape}")
-    cells = KMeans(n_clusters=n_cells, n_init=1, random_state=KMEANS_SEED).fit(training)
+    cells = kmeans_bins(training, n_cells, seed=KMEANS_SEED)
     generated_distances = nearest_training_distances(training, generated)
     held_out_distances = nearest_training_distances(training, held_out)
     generated_cells, held_out_cells = cells.predict(generated), cells.predict(held_out)

@@ -16,7 +16,12 @@ from scipy.stats import norm
 from sklearn.cluster import KMeans
 
 from gan_bench.errors import GanBenchError
-from gan_bench.metrics.comparison_features import sample_features, supports_comparison, training_reference
+from gan_bench.metrics.comparison_features import (
+    kmeans_bins,
+    sample_features,
+    supports_comparison,
+    training_reference,
+)
 from gan_bench.registry import register_metric, require_metric_support
 
 N_BINS = 100
@@ -45,7 +50,7 @@ def number_of_different_bins(real: np.ndarray, generated: np.ndarray, n_bins: in
     if real.ndim != 2 or generated.ndim != 2 or len(real) < n_bins or len(generated) < 2:
         raise GanBenchError(f"NDB needs (N, d) arrays, at least {n_bins} real points (one a bin) and "
                             f"2 samples, got {real.shape} and {generated.shape}")
-    centroids = KMeans(n_clusters=n_bins, n_init=1, random_state=KMEANS_SEED).fit(real)
+    centroids = kmeans_bins(real, n_bins, seed=KMEANS_SEED)
     p_values = two_proportion_p_values(bin_counts(centroids, real, n_bins), len(real),
                                        bin_counts(centroids, generated, n_bins), len(generated))
     different = int((p_values < alpha).sum())
