@@ -13,6 +13,11 @@ Known answers (10,000 images each):
 - ``validation-digits-0-4``: the validation images of digits 0 to 4: NDB about half the bins or
   more, a 1-NN accuracy well above 0.5.
 
+Two-sample known answers on the test images' classifier features, as the tests compute them
+(NDB binning the first set, 1-NN against it): two random halves (no difference); the test
+images of digits 0-4 in one random half against the other half (half the data dropped); the first
+5,000 test images against the last 5,000 (different writers).
+
 The suite's runs cannot be scored on their 10,000 evaluation samples here: that needs their final
 checkpoints, which are not kept. Each run kept its first 100 samples (results/mnist/samples); the
 metrics on those 100 are listed apart, with their size: at 100 samples C_T averages over the few
@@ -26,6 +31,7 @@ import argparse
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import torch
 from threadpoolctl import threadpool_limits
@@ -33,6 +39,9 @@ from threadpoolctl import threadpool_limits
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.data.mnist import Mnist, load_mnist
 from gan_bench.evaluations import score
+from gan_bench.metrics.comparison_features import held_out_reference
+from gan_bench.metrics.ndb import number_of_different_bins
+from gan_bench.metrics.nearest_neighbour_two_sample import one_nn_accuracy
 from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
 from gan_bench.records import jsonable
 from gan_bench.samples_io import SAMPLES_DIR, load_samples
@@ -70,6 +79,21 @@ def scored_table(sets: dict[str, torch.Tensor], mnist: Mnist) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def two_sample_table(mnist: Mnist, seed: int = 0) -> pd.DataFrame:
+    """NDB and 1-NN of test-image feature sets against each other (the known answers of the tests)."""
+    features, digits = held_out_reference(mnist), load_mnist()["test_labels"]
+    order = np.random.default_rng(seed).permutation(len(features))
+    first, second = order[: len(order) // 2], order[len(order) // 2:]
+    half = len(features) // 2
+    pairs = {"random half against the other half": (features[first], features[second]),
+             "digits 0-4 of a random half against the other half":
+                 (features[first], features[second][digits[second] < 5]),
+             "first 5,000 test images against the last 5,000": (features[:half], features[half:])}
+    return pd.DataFrame([{"sets": name, "n_real": len(real), "n_samples": len(samples),
+                          **number_of_different_bins(real, samples), **one_nn_accuracy(real, samples)}
+                         for name, (real, samples) in pairs.items()])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", type=Path, default=Path("results"))
@@ -80,12 +104,14 @@ def main() -> None:
     with threadpool_limits(1):
         known = scored_table(known_answer_sets(mnist, args.noise_std), mnist)
         saved = scored_table(saved_run_samples(args.results), mnist)
+        two_sample = two_sample_table(mnist)
     made = git_commit()
     provenance = {"command": invoking_command(), **made, "hardware": hardware(CPU),
                   "libraries": library_versions()}
     folder = args.results / "mnist"
     atomic_write_bytes(folder / "comparison-metrics-calibration.json", json.dumps(jsonable(
-        {"known_answers": known.to_dict("records"), "saved_run_samples": saved.to_dict("records"),
+        {"known_answers": known.to_dict("records"), "two_sample": two_sample.to_dict("records"),
+         "saved_run_samples": saved.to_dict("records"),
          **provenance}), indent=1).encode())
     commit = (made["git_commit"] or "unknown")[:12] + (", uncommitted changes" if made["git_dirty"] else "")
     text = (f"# Memorisation, NDB and 1-NN on MNIST: known answers and the runs' kept samples\n\n"
@@ -95,6 +121,10 @@ def main() -> None:
             "docs/protocols/coverage-without-modes.md.\n\n## Known answers, 10,000 images a set "
             "(digits 0-4: those of the validation images)\n\n"
             + known[["samples", "n_samples", *SHOWN]].to_markdown(index=False, floatfmt=".4g")
+            + "\n\n## Two-sample known answers on the test images (NDB bins the first set)\n\n"
+            + two_sample[["sets", "n_real", "n_samples", "ndb_bins_different", "ndb_fraction",
+                          "one_nn_accuracy", "one_nn_real_accuracy", "one_nn_generated_accuracy"]]
+            .to_markdown(index=False, floatfmt=".4g")
             + "\n\n## The first 100 samples each run of the mnist suite kept (not its 10,000 "
             "evaluation samples: the checkpoints that would redraw them are not kept)\n\n"
             + saved[["samples", "n_samples", *SHOWN]].to_markdown(index=False, floatfmt=".4g") + "\n")
