@@ -13,10 +13,12 @@ Known answers (10,000 images each):
 - ``validation-digits-0-4``: the validation images of digits 0 to 4: NDB about half the bins or
   more, a 1-NN accuracy well above 0.5.
 
-Two-sample known answers on the test images' classifier features, as the tests compute them
-(NDB binning the first set, 1-NN against it): two random halves (no difference); the test
+Two-sample known answers on the classifier's features, as the tests compute them (NDB binning
+the first set, 1-NN against it): two random halves of the test images (no difference); the test
 images of digits 0-4 in one random half against the other half (half the data dropped); the first
-5,000 test images against the last 5,000 (different writers).
+5,000 test images against the last 5,000 (different writers); the training split's last 10,000
+images against its first 40,000, and a shuffled 50,000 / 10,000 split of the training and
+validation images (whether MNIST's training images are alike from one end to the other).
 
 The suite's runs cannot be scored on their 10,000 evaluation samples here: that needs their final
 checkpoints, which are not kept. Each run kept its first 100 samples (results/mnist/samples); the
@@ -39,7 +41,7 @@ from threadpoolctl import threadpool_limits
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.data.mnist import Mnist, load_mnist
 from gan_bench.evaluations import score
-from gan_bench.metrics.comparison_features import held_out_reference
+from gan_bench.metrics.comparison_features import classifier_features, held_out_reference, training_reference
 from gan_bench.metrics.ndb import number_of_different_bins
 from gan_bench.metrics.nearest_neighbour_two_sample import one_nn_accuracy
 from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
@@ -80,15 +82,22 @@ def scored_table(sets: dict[str, torch.Tensor], mnist: Mnist) -> pd.DataFrame:
 
 
 def two_sample_table(mnist: Mnist, seed: int = 0) -> pd.DataFrame:
-    """NDB and 1-NN of test-image feature sets against each other (the known answers of the tests)."""
+    """NDB and 1-NN of real feature sets against each other (the known answers of the tests)."""
     features, digits = held_out_reference(mnist), load_mnist()["test_labels"]
-    order = np.random.default_rng(seed).permutation(len(features))
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(features))
     first, second = order[: len(order) // 2], order[len(order) // 2:]
     half = len(features) // 2
-    pairs = {"random half against the other half": (features[first], features[second]),
-             "digits 0-4 of a random half against the other half":
+    training = training_reference(mnist)
+    pooled = np.concatenate([training, classifier_features(mnist.parzen_validation())])
+    shuffled = rng.permutation(len(pooled))
+    pairs = {"test: random half against the other half": (features[first], features[second]),
+             "test: digits 0-4 of a random half against the other half":
                  (features[first], features[second][digits[second] < 5]),
-             "first 5,000 test images against the last 5,000": (features[:half], features[half:])}
+             "test: first 5,000 against the last 5,000": (features[:half], features[half:]),
+             "training split: images 40,000-49,999 against 0-39,999": (training[:40_000], training[40_000:]),
+             "training + validation shuffled: 10,000 against 50,000":
+                 (pooled[shuffled[:50_000]], pooled[shuffled[50_000:]])}
     return pd.DataFrame([{"sets": name, "n_real": len(real), "n_samples": len(samples),
                           **number_of_different_bins(real, samples), **one_nn_accuracy(real, samples)}
                          for name, (real, samples) in pairs.items()])
@@ -121,7 +130,7 @@ def main() -> None:
             "docs/protocols/coverage-without-modes.md.\n\n## Known answers, 10,000 images a set "
             "(digits 0-4: those of the validation images)\n\n"
             + known[["samples", "n_samples", *SHOWN]].to_markdown(index=False, floatfmt=".4g")
-            + "\n\n## Two-sample known answers on the test images (NDB bins the first set)\n\n"
+            + "\n\n## Two-sample known answers on real images (NDB bins the first set)\n\n"
             + two_sample[["sets", "n_real", "n_samples", "ndb_bins_different", "ndb_fraction",
                           "one_nn_accuracy", "one_nn_real_accuracy", "one_nn_generated_accuracy"]]
             .to_markdown(index=False, floatfmt=".4g")

@@ -35,6 +35,12 @@ def test_the_training_data_row_is_flagged(mnist_sets):
     assert result["copying_closer_share"] == 1.0  # every copy sits at distance 0
 
 
+def test_100_copies_are_flagged_in_fewer_cells(mnist_sets):
+    _, training, held_out = mnist_sets
+    result = data_copying(training, held_out, training[-100:])
+    assert result["copying_flagged"] == 1 and result["copying_cells"] == 2
+
+
 def test_real_held_out_images_of_the_validation_split_are_not_flagged(mnist_sets):
     _, training, held_out = mnist_sets
     validation = classifier_features(Mnist().parzen_validation()[:SAMPLES])
