@@ -47,7 +47,7 @@ def comparison_report(results_dir: Path, model_a: str, model_b: str, metrics: li
             "normal interval from the runs' standard errors over their evaluation samples where "
             "they are recorded, else none (gan_bench/model_comparison.py). Written by "
             f"`{command}` at commit {commit} from {results_dir.name}/runs.jsonl and "
-            f"evaluations.jsonl.\n\n" + table.to_markdown(index=False) + "\n")
+            f"evaluations.jsonl.\n\n" + table.to_markdown(index=False, disable_numparse=True) + "\n")
 
 
 def write_comparison(results_dir: Path, model_a: str, model_b: str, metrics: list[str] | None,
