@@ -1,6 +1,6 @@
 """Figures and the summary table of the `theory` suite: the GAN paper's statements on real runs.
 
-    python benchmarks/theory_figures.py --results results
+    python benchmarks/theory_figures.py --results results [--only value_curves]
 
 reads results/theory (its records, and the final checkpoints of the seed-0 runs for the heat
 maps) and writes into results/theory/figures:
@@ -19,6 +19,9 @@ maps) and writes into results/theory/figures:
 and ``theory_table.md`` / ``theory_table.json`` (with provenance): per model and dataset, the final
 JSD ± s.e., C(G), |V + log 4| at the last log point, D* errors, modes, mean ± std over seeds, and
 the early gradient norms of both losses.
+
+``--only value_curves`` redraws that figure alone: it reads only the records, so it can be redrawn
+where the seed-0 checkpoints the heat maps need are not kept.
 """
 
 import argparse
@@ -214,11 +217,16 @@ def markdown(table: pd.DataFrame) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, default=Path("results"))
+    parser.add_argument("--only", choices=["value_curves"], default=None,
+                        help="redraw only this figure (it needs no checkpoint)")
     args = parser.parse_args()
     results_dir = args.results / SUITE
     figures = results_dir / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     records = gan_records(results_dir)
+    if args.only == "value_curves":
+        value_curves(records, figures / "value_curves.png")
+        return 0
     heat_maps(results_dir, records, figures / "d_vs_d_star.png")
     value_curves(records, figures / "value_curves.png")
     saturation_dir = args.results / SATURATION_SUITE

@@ -4,6 +4,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -298,6 +299,25 @@ def cmd_leaderboard(args) -> None:
         print((folder / "leaderboard.md").read_text())
 
 
+def cmd_compare(args) -> None:
+    from gan_bench.comparison_report import write_comparison
+    from gan_bench.safe_paths import refuse_links_within
+
+    folder = args.results / args.suite
+    if not (folder / "runs.jsonl").is_file():
+        raise GanBenchError(f"no runs recorded under {args.results} for suite {args.suite!r}")
+    refuse_links_within(folder)
+    metrics = [m for m in args.metrics.split(",") if m] if args.metrics else None
+    command = shlex.join(["gan-bench", "compare", args.suite, args.model_a, args.model_b]
+                         + (["--metrics", args.metrics] if args.metrics else [])
+                         + (["--include-stalled"] if args.include_stalled else [])
+                         + (["--output", str(args.output)] if args.output else [])
+                         + (["--results", str(args.results)] if args.results != DEFAULT_RESULTS else []))
+    path, text = write_comparison(folder, args.model_a, args.model_b, metrics, args.include_stalled,
+                                  command, args.output)
+    print(text + f"\nwritten to {path}")
+
+
 def _published_rows(suite_name: str) -> tuple:
     """The published rows of the built-in suite of that name; none for other folders."""
     from gan_bench.config import SUITES_DIR, load_suite
@@ -505,6 +525,20 @@ def build_parser() -> argparse.ArgumentParser:
     board.add_argument("suite", nargs="?", help="one suite (default: every suite under --results)")
     board.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
     board.set_defaults(handler=cmd_leaderboard)
+    compare = commands.add_parser(
+        "compare", help="each metric's difference between two models of a suite, with a 95%% "
+                        "interval and a test; written to RESULTS/SUITE/compare-A-vs-B.md")
+    compare.add_argument("suite", help="a suite whose runs are recorded under --results")
+    compare.add_argument("model_a", metavar="A", help="a model (or published row) of the suite")
+    compare.add_argument("model_b", metavar="B", help="the model (or published row) to set against A")
+    compare.add_argument("--metrics", default=None, metavar="NAME[,NAME...]",
+                         help="metric values to compare (default: every one both models have)")
+    compare.add_argument("--include-stalled", action="store_true",
+                         help="count stalled runs too (the leaderboard averages finished runs only)")
+    compare.add_argument("--output", type=Path, default=None,
+                         help="where to write the report (default: RESULTS/SUITE/compare-A-vs-B.md)")
+    compare.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
+    compare.set_defaults(handler=cmd_compare)
     return parser
 
 

@@ -6,6 +6,11 @@ retraining them. The samples are the run's own evaluation samples drawn again
 (:meth:`Job.eval_samples`), so an evaluation scores exactly the samples the run's recorded metrics
 scored. Each (run, metric) is one line of evaluations.jsonl carrying its own provenance (command,
 commit, hardware, libraries, seconds); the leaderboard merges them into the run's row.
+
+A run whose final checkpoint is gone (checkpoints are not committed) is scored from the samples
+file it saved, where that file holds its whole evaluation set (a mixture run's points; an image
+run keeps only a grid's worth) and matches the SHA-256 in its record, for the metrics that read
+samples only; the record names the file (``samples_from``).
 """
 
 import time
@@ -21,7 +26,7 @@ from gan_bench.jobs import Job
 from gan_bench.metric_values import checked_metric_values
 from gan_bench.provenance import how_made
 from gan_bench.records import EVALUATIONS_FILE, append_record, read_records
-from gan_bench.samples_io import run_samples_path, save_samples
+from gan_bench.samples_io import read_run_samples, run_samples_path, save_samples
 from gan_bench.seeding import seed_everything
 from gan_bench.training import read_checkpoint
 
@@ -87,12 +92,17 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
     """Score ``metric_names`` on the run's evaluation samples, appending one record per metric
     as soon as it is scored (an interrupted evaluation keeps the metrics already done). A run
     whose samples file is missing (recorded by code that did not save it) gets it written."""
-    dataset, model, _ = load_final_model(job, results_dir, device)
-    samples = job.eval_samples(model)
     samples_file = run_samples_path(results_dir, job.run_id)
-    if not samples_file.exists():
-        save_samples(samples_file, samples)
-    provenance = {"n_samples": samples.shape[0], **how_made(job.config(), device)}
+    saved = saved_evaluation_samples(job, results_dir, metric_names)
+    if saved is not None:
+        dataset, model = registry.get_dataset(job.dataset.name)(job.dataset_options()), None
+        samples, source = saved.to(device), {"samples_from": str(samples_file)}
+    else:
+        dataset, model, _ = load_final_model(job, results_dir, device)
+        samples, source = job.eval_samples(model), {}
+        if not samples_file.exists():
+            save_samples(samples_file, samples)
+    provenance = {"n_samples": samples.shape[0], **source, **how_made(job.config(), device)}
     taken = metric_owners(results_dir, job.run_id)
     for name in metric_names:
         started = time.perf_counter()
@@ -105,6 +115,20 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
         }, EVALUATIONS_FILE, EVALUATION_KEY)
         log(f"{job.run_id}: {name} in {seconds:.1f} s " + " ".join(
             f"{k}={v:.4g}" for k, v in metrics.items()))
+
+
+def saved_evaluation_samples(job: Job, results_dir: Path, metric_names: list[str]) -> torch.Tensor | None:
+    """The run's saved samples when its final checkpoint is missing, they are its whole
+    evaluation set and no metric asked for reads the model; else None (the checkpoint is used, or
+    its absence reported)."""
+    registry.load_builtins()
+    if job.checkpoint_path(results_dir).exists() or registry.MODEL_METRICS.intersection(metric_names):
+        return None
+    (record,) = [r for r in read_records(results_dir) if r["run_id"] == job.run_id]
+    saved = read_run_samples(results_dir, record)
+    if saved is None or saved.shape[0] != job.train.eval_samples or saved.dtype.kind != "f":
+        return None
+    return torch.from_numpy(saved)
 
 
 def metric_owners(results_dir: Path, run_id: str) -> dict[str, str]:

@@ -31,15 +31,19 @@ def suite_file(tmp_path, name, metrics, evaluation_metrics=()):
     return load_suite(str(path))
 
 
+def scored_in_training_and_later(tmp_path, trained_with_name, later_name):
+    """Each run's metrics when frechet_data is scored in training; and the same suite without
+    it, trained: (those metrics by run id, its results folder, its jobs)."""
+    trained_with = suite_file(tmp_path, trained_with_name, ["modes", "frechet_data"])
+    reference = {r["run_id"]: r["metrics"] for r in
+                 read_records(run_suite(trained_with, tmp_path / trained_with_name, CPU, log=QUIET))}
+    later = suite_file(tmp_path, later_name, ["modes"])
+    return reference, run_suite(later, tmp_path / later_name, CPU, log=QUIET), expand_jobs(later)
+
+
 def test_evaluation_from_checkpoint_equals_scoring_at_the_end_of_training(tmp_path):
     """Adding a metric afterwards scores exactly the samples the run scored when it finished."""
-    trained_with = suite_file(tmp_path, "a", ["modes", "frechet_data"])
-    reference = {r["run_id"]: r["metrics"] for r in
-                 read_records(run_suite(trained_with, tmp_path / "a", CPU, log=QUIET))}
-
-    later = suite_file(tmp_path, "b", ["modes"])
-    results = run_suite(later, tmp_path / "b", CPU, log=QUIET)
-    jobs = expand_jobs(later)
+    reference, results, jobs = scored_in_training_and_later(tmp_path, "a", "b")
     saved = results / SAMPLES_DIR / f"{jobs[0].run_id}.npy"
     drawn_in_training = saved.read_bytes()
     saved.unlink()  # as for a run recorded by code that did not save its samples
@@ -68,13 +72,26 @@ def test_suite_evaluation_metrics_are_scored_after_training_and_reach_the_leader
     assert "frechet_data" in (results / "leaderboard.md").read_text()
 
 
-def test_evaluation_needs_the_final_checkpoint(tmp_path):
+def test_evaluation_needs_the_final_checkpoint_or_the_saved_samples(tmp_path):
     suite = suite_file(tmp_path, "d", ["modes"])
     results = run_suite(suite, tmp_path / "d", CPU, log=QUIET)
     job = expand_jobs(suite)[0]
     job.checkpoint_path(results).unlink()
+    (results / SAMPLES_DIR / f"{job.run_id}.npy").unlink()
     with pytest.raises(GanBenchError, match="final checkpoint"):
         evaluate_runs([job], results, CPU, ["frechet_data"], log=QUIET)
+
+
+def test_without_its_checkpoint_a_run_is_scored_from_its_saved_samples_as_in_training(tmp_path):
+    reference, results, jobs = scored_in_training_and_later(tmp_path, "g", "h")
+    for job in jobs:
+        job.checkpoint_path(results).unlink()
+    assert evaluate_runs(jobs, results, CPU, ["frechet_data"], log=QUIET) == 4
+    for evaluation in read_records(results, EVALUATIONS_FILE):
+        assert evaluation["metrics"]["frechet_data"] == reference[evaluation["run_id"]]["frechet_data"]
+        assert evaluation["samples_from"].endswith(f"{SAMPLES_DIR}/{evaluation['run_id']}.npy")
+    with pytest.raises(GanBenchError, match="final checkpoint"):  # game reads the networks
+        evaluate_runs(jobs, results, CPU, ["game"], log=QUIET)
 
 
 def test_evaluate_command_scores_recorded_runs_and_rejects_bad_requests(tmp_path, capsys):

@@ -2,6 +2,7 @@
 
 from gan_bench.metrics import (  # noqa: F401
     class_coverage,
+    data_copying,
     density_coverage,
     domain_fid,
     exact_ll,
@@ -10,6 +11,8 @@ from gan_bench.metrics import (  # noqa: F401
     frechet,
     game,
     modes,
+    ndb,
+    nearest_neighbour_two_sample,
     parzen,
     parzen_curve,
     sharpness,
