@@ -11,15 +11,18 @@ both seeded, so every run is scored against the same points.
 
 import functools
 import hashlib
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from sklearn.cluster import KMeans
 
 from gan_bench.classifier import WEIGHTS_SHA256, load_classifier
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.real_features_cache import cached_features
 from gan_bench.seeding import stream_seed
+
+if TYPE_CHECKING:  # scikit-learn is imported where it is used
+    from sklearn.cluster import KMeans
 
 TRAINING_POINTS = 20_000
 HELD_OUT_POINTS = 10_000
@@ -98,13 +101,15 @@ def held_out_reference(dataset) -> np.ndarray:
     raise GanBenchError(f"dataset {getattr(dataset, 'name', dataset)!r} has no held-out reference")
 
 
-_fitted_bins: dict[tuple[str, int, int], KMeans] = {}
+_fitted_bins: dict[tuple[str, int, int], "KMeans"] = {}
 
 
-def kmeans_bins(points: np.ndarray, n_bins: int, seed: int = 0) -> KMeans:
+def kmeans_bins(points: np.ndarray, n_bins: int, seed: int = 0) -> "KMeans":
     """scikit-learn's k-means of ``points`` (N, d) into ``n_bins``, fitted once per process for
     each set of points (keyed by their bytes): every run of a suite is binned against the same
     reference, which takes about 20 s to cut for MNIST's 50,000 training images."""
+    from sklearn.cluster import KMeans
+
     key = (hashlib.sha256(np.ascontiguousarray(points).tobytes()).hexdigest(), n_bins, seed)
     if key not in _fitted_bins:
         _fitted_bins[key] = KMeans(n_clusters=n_bins, n_init=1, random_state=seed).fit(points)

@@ -22,8 +22,6 @@ training example than the median held-out point is to its own, about 0.5 for fre
 import hashlib
 
 import numpy as np
-from scipy.stats import mannwhitneyu
-from sklearn.neighbors import NearestNeighbors
 
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.comparison_features import (
@@ -47,6 +45,8 @@ _held_out_distances: dict[str, np.ndarray] = {}
 
 def nearest_training_distances(training: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Each point's Euclidean distance (N,) to its nearest row of ``training``."""
+    from sklearn.neighbors import NearestNeighbors
+
     return NearestNeighbors(n_neighbors=1).fit(training).kneighbors(points)[0][:, 0]
 
 
@@ -67,6 +67,8 @@ def cell_z_score(generated_distances: np.ndarray, held_out_distances: np.ndarray
     """Mann-Whitney U of the generated distances against the held-out ones, standardised:
     (U - m n / 2) / sqrt(m n (m + n + 1) / 12); negative where the generated points lie closer."""
     m, n = len(generated_distances), len(held_out_distances)
+    from scipy.stats import mannwhitneyu
+
     u = mannwhitneyu(generated_distances, held_out_distances).statistic
     return float((u - m * n / 2) / np.sqrt(m * n * (m + n + 1) / 12))
 

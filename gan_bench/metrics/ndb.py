@@ -11,9 +11,9 @@ emptied bins, and, with enough samples, the over-filled ones too. Reported: the 
 (``ndb_bins_different``), the fraction NDB / K (``ndb_fraction``) and K (``ndb_bins``).
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy.stats import norm
-from sklearn.cluster import KMeans
 
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.comparison_features import (
@@ -24,12 +24,15 @@ from gan_bench.metrics.comparison_features import (
 )
 from gan_bench.registry import register_metric, require_metric_support
 
+if TYPE_CHECKING:  # scikit-learn is imported where it is used
+    from sklearn.cluster import KMeans
+
 N_BINS = 100
 ALPHA = 0.05
 KMEANS_SEED = 0
 
 
-def bin_counts(centroids: KMeans, points: np.ndarray, n_bins: int) -> np.ndarray:
+def bin_counts(centroids: "KMeans", points: np.ndarray, n_bins: int) -> np.ndarray:
     """How many of ``points`` (N, d) fall in each bin (n_bins,)."""
     return np.bincount(centroids.predict(points), minlength=n_bins)
 
@@ -41,6 +44,8 @@ def two_proportion_p_values(counts_a: np.ndarray, n_a: int, counts_b: np.ndarray
     standard_error = np.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(standard_error > 0, (share_a - share_b) / standard_error, 0.0)
+    from scipy.stats import norm
+
     return 2 * norm.sf(np.abs(z))
 
 

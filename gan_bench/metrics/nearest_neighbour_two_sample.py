@@ -12,7 +12,6 @@ accuracy far above the generated one points at mode dropping, the reverse at poo
 """
 
 import numpy as np
-from sklearn.neighbors import NearestNeighbors
 
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.comparison_features import held_out_reference, sample_features, supports_comparison
@@ -28,6 +27,8 @@ def one_nn_accuracy(real: np.ndarray, generated: np.ndarray) -> dict[str, float]
     pooled = np.concatenate([real[:n], generated[:n]])
     is_generated = np.repeat([False, True], n)
     # kneighbors() without points: each indexed point's neighbours, itself excluded
+    from sklearn.neighbors import NearestNeighbors
+
     nearest = NearestNeighbors(n_neighbors=1).fit(pooled).kneighbors(return_distance=False)[:, 0]
     correct = is_generated[nearest] == is_generated
     return {"one_nn_accuracy": float(correct.mean()),
