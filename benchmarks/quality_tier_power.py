@@ -16,7 +16,8 @@ is the fraction of draws with a WORSE verdict. The false-alarm rate compares two
 the reference pool. (Subsets of one pool overlap, so the draws are not independent gate runs; the
 rates are estimates of the tier's power at K seeds.)
 
-    python benchmarks/quality_tier_power.py --out results/bench-quality-power --seeds 8 --k 3,4,5
+    python benchmarks/quality_tier_power.py --out results/bench-quality-power --seeds 5 --k 3,4,5 \
+        --only '^gan(-minimax)?__'
 
 Two invocations on the same folder at once share the runs (each claims the next unstarted run);
 run it once more when both have ended, to tabulate the complete pool.
