@@ -37,13 +37,15 @@ def git(*args: str, cwd: Path = ROOT) -> str:
 
 
 def python_loop_instructions(iterations: int) -> float:
-    """Instructions per iteration of ``for _ in range(n): pass``, from two callgrind runs."""
+    """Instructions per iteration of ``for _ in range(n): pass`` in a function (a local loop
+    variable, as in the step), from two callgrind runs."""
     totals = []
     with tempfile.TemporaryDirectory() as scratch:
         for n in (0, iterations):
             out = Path(scratch) / f"loop{n}.out"
+            program = f"def loop():\n    for _ in range({n}):\n        pass\nloop()"
             subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
-                            "-c", f"for _ in range({n}): pass"], check=True, capture_output=True)
+                            "-c", program], check=True, capture_output=True)
             totals.append(next(int(line.split()[1]) for line in out.read_text().splitlines()
                                if line.startswith("totals:")))
     return (totals[1] - totals[0]) / iterations
@@ -54,6 +56,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--target-pct", type=float, default=3.0)
     parser.add_argument("--only", default=f"^{STEP}$", help="the small workloads to count (regex)")
+    parser.add_argument("--no-aa", action="store_true", help="skip the A/A counts; --step-instructions "
+                        "then gives the step's instructions per call")
+    parser.add_argument("--step-instructions", type=int, default=None)
     args = parser.parse_args()
     if git("status", "--porcelain", "--untracked-files=no"):
         raise SystemExit("commit first: the base of the experiment is HEAD")
@@ -64,10 +69,11 @@ def main() -> None:
         git("worktree", "add", "--detach", "--quiet", str(base), base_commit)
         try:
             started = time.perf_counter()
-            aa = compare_instructions(*count_both(base, base, args.only))
+            aa = [] if args.no_aa else compare_instructions(*count_both(base, base, args.only))
             aa_seconds = time.perf_counter() - started
             per_iteration = python_loop_instructions(1_000_000)
-            step_instructions = next(row["base instructions/call"] for row in aa if row["workload"] == STEP)
+            step_instructions = args.step_instructions or next(
+                row["base instructions/call"] for row in aa if row["workload"] == STEP)
             iterations = round(args.target_pct / 100 * step_instructions / per_iteration)
             git("worktree", "add", "--detach", "--quiet", str(injected), base_commit)
             text = (injected / STEP_FILE).read_text()
@@ -82,14 +88,15 @@ def main() -> None:
         finally:
             for tree in (base, injected):
                 subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
-    provenance = how_made({"target_pct": args.target_pct, "only": args.only, "calls": CALLS},
+    provenance = how_made({"target_pct": args.target_pct, "only": args.only, "calls": CALLS,
+                           "step_instructions": step_instructions},
                           torch.device("cpu"))
     sections = [
         f"# The instruction-count tier on real trees\n\nMade by `{provenance['command']}` at commit "
         f"{base_commit} on {provenance['hardware']['cpu_model']}, valgrind's callgrind, {CALLS} calls "
         f"per workload, one process per side side by side (gan_bench/bench/instruction_counts.py).\n",
-        f"## A/A: this commit against itself ({aa_seconds:.0f} s)\n\n"
-        + pd.DataFrame(aa).to_markdown(index=False, floatfmt=".3g") + "\n",
+        *([f"## A/A: this commit against itself ({aa_seconds:.0f} s)\n\n"
+           + pd.DataFrame(aa).to_markdown(index=False, floatfmt=".3g") + "\n"] if aa else []),
         f"## A pure-Python slowdown of the 2-D GAN step ({caught_seconds:.0f} s)\n\n"
         f"An empty Python loop costs {per_iteration:.1f} instructions per iteration under callgrind; "
         f"{iterations:,} iterations were added at the start of `{STEP}`'s step, aimed at "
