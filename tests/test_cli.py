@@ -132,3 +132,13 @@ def test_leaderboard_of_an_empty_runs_file_is_a_one_line_error(tmp_path, capsys)
     assert main(["leaderboard", "tiny", "--results", str(tmp_path)]) == 2
     runs = tmp_path / "tiny" / "runs.jsonl"
     assert capsys.readouterr().err == f"gan-bench: error: no runs recorded in {runs}\n"
+
+
+def test_a_mistyped_headline_metrics_key_is_one_line_and_exit_2(tmp_path, capsys, tiny_suite):
+    bad_suite = tmp_path / "bad.toml"
+    bad_suite.write_text(tiny_suite.read_text().replace('metrics = ["modes"]',
+                                                        'metrics = ["modes"]\nheadline_metrics = "modes"'))
+    assert main(["run", str(bad_suite), "--results", str(tmp_path / "results"), "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert "'headline_metrics' must be tuple" in err and err.count("\n") == 1
+    assert not (tmp_path / "results").exists()
