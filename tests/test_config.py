@@ -157,6 +157,7 @@ def test_a_model_name_that_is_not_a_safe_file_name_is_refused_at_load(tmp_path, 
 
 @settings(max_examples=150, deadline=None)
 @given(text=st.text(max_size=300))
+@pytest.mark.slow
 def test_fuzzed_suite_files_load_or_give_a_one_line_error(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("fuzz") / "suite.toml"
     path.write_text(text)

@@ -31,6 +31,8 @@ def suite_file(tmp_path, name, metrics, evaluation_metrics=()):
     return load_suite(str(path))
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_evaluation_from_checkpoint_equals_scoring_at_the_end_of_training(tmp_path):
     """Adding a metric afterwards scores exactly the samples the run scored when it finished."""
     trained_with = suite_file(tmp_path, "a", ["modes", "frechet_data"])
@@ -57,6 +59,8 @@ def test_evaluation_from_checkpoint_equals_scoring_at_the_end_of_training(tmp_pa
     assert len(read_records(results, EVALUATIONS_FILE)) == 4
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_suite_evaluation_metrics_are_scored_after_training_and_reach_the_leaderboard(tmp_path):
     suite = suite_file(tmp_path, "c", ["modes"], evaluation_metrics=["frechet_data"])
     results = run_suite(suite, tmp_path / "c", CPU, log=QUIET)
@@ -68,6 +72,8 @@ def test_suite_evaluation_metrics_are_scored_after_training_and_reach_the_leader
     assert "frechet_data" in (results / "leaderboard.md").read_text()
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_evaluation_needs_the_final_checkpoint(tmp_path):
     suite = suite_file(tmp_path, "d", ["modes"])
     results = run_suite(suite, tmp_path / "d", CPU, log=QUIET)
@@ -77,6 +83,8 @@ def test_evaluation_needs_the_final_checkpoint(tmp_path):
         evaluate_runs([job], results, CPU, ["frechet_data"], log=QUIET)
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_evaluate_command_scores_recorded_runs_and_rejects_bad_requests(tmp_path, capsys):
     suite = suite_file(tmp_path, "e", ["modes"])
     run_suite(suite, tmp_path / "results", CPU, log=QUIET)
@@ -120,6 +128,7 @@ def plugin_metrics(monkeypatch):
         monkeypatch.setitem(registry.METRICS, function.__name__, function)
 
 
+@pytest.mark.slow
 def test_a_metric_returning_a_string_fails_its_run_and_records_nothing(tmp_path, capsys, plugin_metrics):
     """Before, {"m": "high"} was appended to runs.jsonl, and every later command on the folder
     refused the file until the line was deleted by hand."""
@@ -135,6 +144,8 @@ def test_a_metric_returning_a_string_fails_its_run_and_records_nothing(tmp_path,
     assert (results / "checkpoints" / "gan__ring8__seed0.pt").exists()  # kept: a rerun scores it
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_numpy_and_tensor_scalars_are_recorded_as_numbers(tmp_path, plugin_metrics):
     """Before, np.float32 gave a traceback: Object of type float32 is not JSON serializable."""
     suite = suite_file(tmp_path, "n", ["numpy_and_tensor"])
@@ -145,6 +156,8 @@ def test_numpy_and_tensor_scalars_are_recorded_as_numbers(tmp_path, plugin_metri
     assert 0 < values["m_tensor"] and values["m_numpy"] == pytest.approx(values["m_numpy"])
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_a_metric_claiming_another_metrics_name_is_refused(tmp_path, plugin_metrics):
     """Before, the later metric's modes_captured silently replaced the modes metric's."""
     suite = suite_file(tmp_path, "c", ["modes", "claims_modes_captured"])
@@ -153,6 +166,8 @@ def test_a_metric_claiming_another_metrics_name_is_refused(tmp_path, plugin_metr
     assert not (tmp_path / "c" / "runs.jsonl").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_evaluate_refuses_a_bad_value_or_a_taken_name_and_writes_no_line(tmp_path, capsys, plugin_metrics):
     suite = suite_file(tmp_path, "e", ["modes"])
     run_suite(suite, tmp_path, CPU, log=QUIET, only="^gan__ring8__seed0$")
