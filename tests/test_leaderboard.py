@@ -195,3 +195,16 @@ def test_without_headline_metrics_the_board_shows_the_first_metrics_and_samples_
     append_record(tmp_path, record("gan", 0))
     write_leaderboard(tmp_path)
     assert _header(tmp_path / "leaderboard.md")[4:] == ["modes_captured", "reverse_kl_nats", "samples_per_s"]
+
+
+def test_the_leaderboard_command_takes_the_headline_of_the_suite_the_records_name(tmp_path, capsys):
+    from gan_bench.cli import main
+    from gan_bench.config import load_suite
+
+    for r in [record("gan", 0), record("gan", 1)]:
+        r["config"]["suite"] = "mog"  # the mog suite run into a folder of another name
+        (tmp_path / "mog-elsewhere").mkdir(exist_ok=True)
+        append_record(tmp_path / "mog-elsewhere", r)
+    assert main(["leaderboard", "mog-elsewhere", "--results", str(tmp_path)]) == 0
+    headline = list(load_suite("mog", import_plugins=False).meta.headline_metrics)
+    assert _header(tmp_path / "mog-elsewhere" / "leaderboard.md")[4:] == headline
