@@ -38,7 +38,7 @@ def cmd_run(args) -> int | None:
     results_dir = run_suite(suite, args.results, device, args.seeds, log=log, jobs=args.jobs,
                             only=args.only, extend_from=args.extend_from, compile=args.compile,
                             tensorboard_dir=args.tensorboard)
-    write_leaderboard(results_dir, suite.published)
+    write_leaderboard(results_dir, suite.published, suite.meta.headline_metrics)
     write_figures(results_dir)
     print(f"leaderboard: {results_dir / 'leaderboard.md'}")
     return None
@@ -71,7 +71,7 @@ def _run_through_submitit(args, suite, log) -> int:
     failed = wait_for(jobs, log)
     evaluate_runs(prepared.all_jobs, results_dir, resolve_device(args.device),
                   suite.meta.evaluation_metrics, log)
-    if write_leaderboard(results_dir, suite.published).empty:
+    if write_leaderboard(results_dir, suite.published, suite.meta.headline_metrics).empty:
         raise GanBenchError(f"no runs recorded in {results_dir / 'runs.jsonl'}")
     write_figures(results_dir)
     print(f"leaderboard: {results_dir / 'leaderboard.md'}")
@@ -110,7 +110,7 @@ def cmd_evaluate(args) -> None:
     _set_threads(args.threads)
     evaluated = evaluate_runs(expand_jobs(suite, only=args.only, compile=args.compile), results_dir,
                               device, metrics, log=lambda m: tqdm.write(m, file=sys.stderr))
-    write_leaderboard(results_dir, suite.published)
+    write_leaderboard(results_dir, suite.published, suite.meta.headline_metrics)
     write_figures(results_dir)
     print(f"{evaluated} runs evaluated; leaderboard: {results_dir / 'leaderboard.md'}")
 
@@ -293,7 +293,7 @@ def cmd_leaderboard(args) -> None:
     for folder in folders:
         refuse_links_within(folder)
     for folder in folders:
-        if write_leaderboard(folder, _published_rows(folder.name)).empty:  # an empty runs.jsonl
+        if write_leaderboard(folder, *_leaderboard_settings(folder)).empty:  # an empty runs.jsonl
             raise GanBenchError(f"no runs recorded in {folder / 'runs.jsonl'}")
         write_figures(folder)
         print((folder / "leaderboard.md").read_text())
@@ -318,13 +318,22 @@ def cmd_compare(args) -> None:
     print(text + f"\nwritten to {path}")
 
 
-def _published_rows(suite_name: str) -> tuple:
-    """The published rows of the built-in suite of that name; none for other folders."""
-    from gan_bench.config import SUITES_DIR, load_suite
+def _leaderboard_settings(folder: Path) -> tuple[tuple, tuple[str, ...]]:
+    """(published rows, headline metrics) of the built-in suite named like ``folder``, else of the
+    built-in suite its records name (a suite run into a folder of another name), else none."""
+    from gan_bench.config import NAME_PATTERN, SUITES_DIR, load_suite
+    from gan_bench.records import read_records
 
-    if not (SUITES_DIR / f"{suite_name}.toml").is_file():
-        return ()
-    return load_suite(suite_name, import_plugins=False).published
+    def built_in(name) -> bool:  # a plain name, never a path a record could smuggle in
+        return isinstance(name, str) and bool(NAME_PATTERN.fullmatch(name)) \
+            and (SUITES_DIR / f"{name}.toml").is_file()
+
+    named = {record["config"].get("suite") for record in read_records(folder)}
+    name = folder.name if built_in(folder.name) else (named.pop() if len(named) == 1 else None)
+    if not built_in(name):
+        return (), ()
+    suite = load_suite(name, import_plugins=False)
+    return suite.published, suite.meta.headline_metrics
 
 
 def _emit(result: dict, as_json: bool) -> None:

@@ -86,6 +86,12 @@ class SuiteMeta:
     # modules imported before the suite is built: the user's models, datasets, metrics
     # (gan_bench.plugins)
     plugins: tuple[str, ...] = ()
+    # the values leaderboard.md shows (metric names, samples_per_s, steps_per_s); the others are
+    # in leaderboard-full.md and leaderboard.csv. Presentation only: not part of a run's config
+    headline_metrics: tuple[str, ...] = ()
+
+
+MAX_HEADLINE_METRICS = 6  # with model, dataset, kind and runs: 10 columns
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,10 @@ def load_suite(name_or_path: str, import_plugins: bool = True) -> Suite:
     import_plugin_modules(meta.plugins, where)
     if meta.seeds < 1:
         raise GanBenchError(f"{where} [suite]: seeds must be >= 1, got {meta.seeds}")
+    if len(meta.headline_metrics) > MAX_HEADLINE_METRICS:
+        raise GanBenchError(f"{where} [suite]: headline_metrics names {len(meta.headline_metrics)} "
+                            f"values; at most {MAX_HEADLINE_METRICS} fit leaderboard.md (all are in "
+                            f"leaderboard-full.md)")
     train = _train_config(raw.get("train", {}), f"{where} [train]")
     models = tuple(
         build_dataclass(ModelEntry, m, f"{where} [[models]] #{i + 1}")

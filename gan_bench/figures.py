@@ -2,12 +2,13 @@
 and the trained models' samples side by side with their sharpness and FID."""
 
 import io
+import math
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from torchvision.utils import make_grid, save_image
+from torchvision.utils import make_grid
 
 from gan_bench import registry
 from gan_bench.atomic_files import atomic_write_bytes
@@ -17,6 +18,8 @@ from gan_bench.safe_paths import inside
 from gan_bench.samples_io import read_run_samples
 
 FIGURES_DIR = "figures"
+PANELS_PER_ROW = 3  # loss-curve panels a row, each readable at its size
+GRID_IMAGES = 100  # images a sample grid shows
 # shown under each model's samples in the comparison figure, when the runs have them
 COMPARISON_METRICS = {"laplacian_var_ratio": "Laplacian var / real", "high_freq_share_ratio":
                       "high-freq share / real", "fid": "FID (Inception)", "domain_fid": "FID (classifier)",
@@ -32,17 +35,18 @@ def _first_seed_runs(records: list[dict]) -> dict[tuple[str, str], dict]:
     return chosen
 
 
-def _saved_samples(results_dir: Path, records: list[dict]) -> dict[tuple[str, str], np.ndarray]:
+def _saved_samples(results_dir: Path, records: list[dict]) -> dict[tuple[str, str], tuple[np.ndarray, int]]:
+    """(samples, seed) of the lowest-seed finished run of each (model, dataset) that saved samples."""
     found = {}
     for key, record in _first_seed_runs(records).items():
         samples = read_run_samples(results_dir, record)  # a damaged file is a one-line error
         if samples is not None:
-            found[key] = samples
+            found[key] = samples, record["config"]["seed"]
     return found
 
 
 def plot_mixture_samples(results_dir: Path, records: list[dict]) -> Path | None:
-    runs = {k: v for k, v in _saved_samples(results_dir, records).items() if v.ndim == 2}
+    runs = {k: v for k, v in _saved_samples(results_dir, records).items() if v[0].ndim == 2}
     if not runs:
         return None
     models = sorted({m for m, _ in runs})
@@ -53,7 +57,7 @@ def plot_mixture_samples(results_dir: Path, records: list[dict]) -> Path | None:
         dataset = registry.get_dataset(dataset_name)()
         for j, model in enumerate(models):
             ax = axes[i, j]
-            points = runs.get((model, dataset_name))
+            points, seed = runs.get((model, dataset_name), (None, None))
             if points is not None:
                 ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.4, label="samples")
             means = dataset.means.numpy()
@@ -62,8 +66,13 @@ def plot_mixture_samples(results_dir: Path, records: list[dict]) -> Path | None:
             ax.set_xlim(-span, span)
             ax.set_ylim(-span, span)
             ax.set_aspect("equal")
-            ax.set_title(f"{model} / {dataset_name}", fontsize=9)
-    fig.tight_layout()
+            ax.set_xlabel("x1")
+            ax.set_ylabel("x2")
+            ax.set_title(f"{model} / {dataset_name}" + ("" if seed is None else f", seed {seed}"), fontsize=9)
+    # one key for every panel, above them, where it hides no mode
+    legend = fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncol=2, fontsize=9)
+    legend.legend_handles[0].set_sizes([12])  # the samples' dots, visible in the key
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     return _save(fig, results_dir, "samples.png")
 
 
@@ -73,8 +82,11 @@ def plot_loss_curves(results_dir: Path, records: list[dict]) -> Path | None:
     if not runs:
         return None
     keys = sorted(runs)
-    fig, axes = plt.subplots(1, len(keys), squeeze=False, figsize=(3.6 * len(keys), 3.0))
-    for ax, key in zip(axes[0], keys, strict=True):
+    rows, columns = math.ceil(len(keys) / PANELS_PER_ROW), min(len(keys), PANELS_PER_ROW)
+    fig, axes = plt.subplots(rows, columns, squeeze=False, figsize=(4.6 * columns, 3.6 * rows))
+    for ax in axes.flat[len(keys):]:
+        ax.set_axis_off()
+    for ax, key in zip(axes.flat, keys, strict=False):
         history = runs[key]["history"]
         steps = [h["step"] for h in history]
         for name in history[0]:
@@ -82,24 +94,34 @@ def plot_loss_curves(results_dir: Path, records: list[dict]) -> Path | None:
                 ax.plot(steps, [h.get(name) for h in history], label=name, lw=1)
         if "value_nats" in history[0]:
             ax.axhline(-np.log(4), color="grey", ls=":", lw=1, label="-log 4")
-        ax.set_title(f"{key[0]} / {key[1]}", fontsize=9)
-        ax.set_xlabel("step")
+        ax.set_title(f"{key[0]} / {key[1]}, seed {runs[key]['config']['seed']}", fontsize=9)
+        ax.set_xlabel("training step")
+        ax.set_ylabel("loss on the training batch (nats)")
         ax.legend(fontsize=7)
     fig.tight_layout()
     return _save(fig, results_dir, "loss_curves.png")
 
 
 def plot_image_samples(results_dir: Path, records: list[dict]) -> list[Path]:
-    """One grid per model and dataset (torchvision's save_image): figures/samples_MODEL_DATASET.png."""
+    """One grid per model and dataset, titled with its seed: figures/samples_MODEL_DATASET.png."""
     made = []
-    for (model, dataset), images in _saved_samples(results_dir, records).items():
+    for (model, dataset), (images, seed) in _saved_samples(results_dir, records).items():
         if images.ndim != 4:
             continue
-        grid = torch.from_numpy(images).float() / 255
-        png = io.BytesIO()
-        save_image(grid, png, format="png", nrow=10, padding=2, pad_value=1.0)
-        made.append(_write_png(results_dir, f"samples_{model}_{dataset}.png", png))
+        fig, ax = plt.subplots(figsize=(6.0, 6.4))
+        ax.imshow(_grid(images), interpolation="nearest")
+        ax.set_axis_off()
+        ax.set_title(f"{model} / {dataset}, seed {seed}: first {min(len(images), GRID_IMAGES)} samples",
+                     fontsize=9)
+        fig.tight_layout()
+        made.append(_save(fig, results_dir, f"samples_{model}_{dataset}.png"))
     return made
+
+
+def _grid(images: np.ndarray) -> np.ndarray:
+    """The first GRID_IMAGES uint8 images (N, C, H, W), 10 a row, as one (H', W', 3) float image."""
+    grid = make_grid(torch.from_numpy(images[:GRID_IMAGES]).float() / 255, nrow=10, padding=2, pad_value=1.0)
+    return grid.permute(1, 2, 0).numpy()
 
 
 def plot_model_comparison(results_dir: Path, records: list[dict]) -> list[Path]:
@@ -107,21 +129,22 @@ def plot_model_comparison(results_dir: Path, records: list[dict]) -> list[Path]:
     titled with its metrics' means over seeds (COMPARISON_METRICS): figures/MODEL_vs_MODEL.png."""
     samples = _saved_samples(results_dir, [r for r in records if r.get("kind") == "model"])
     made = []
-    for dataset in sorted({d for (_, d), images in samples.items() if images.ndim == 4}):
+    for dataset in sorted({d for (_, d), (images, _) in samples.items() if images.ndim == 4}):
         models = sorted(m for m, d in samples if d == dataset)
         if len(models) < 2:
             continue
-        fig, axes = plt.subplots(1, len(models), squeeze=False, figsize=(4.2 * len(models), 5.8))
+        fig, axes = plt.subplots(1, len(models), squeeze=False, figsize=(4.2 * len(models), 6.8))
         for ax, model in zip(axes[0], models, strict=True):
-            grid = make_grid(torch.from_numpy(samples[model, dataset]).float() / 255, nrow=10,
-                             padding=2, pad_value=1.0)
-            ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation="nearest")
+            images, seed = samples[model, dataset]
+            ax.imshow(_grid(images), interpolation="nearest")
             ax.set_axis_off()
             runs = [r["metrics"] for r in records if r["config"]["model_name"] == model
                     and r["config"]["dataset"] == dataset]
             lines = [_metric_line(label, [m[key] for m in runs if key in m], len(runs))
                      for key, label in COMPARISON_METRICS.items() if any(key in m for m in runs)]
-            ax.set_title("\n".join([f"{model} / {dataset} ({len(runs)} seeds)", *lines]), fontsize=9)
+            ax.set_title("\n".join([f"{model} / {dataset}: samples of seed {seed}",
+                                     f"mean over {len(runs)} finished seed{'s' if len(runs) != 1 else ''}:",
+                                     *lines]), fontsize=9)
         fig.tight_layout()
         made.append(_save(fig, results_dir, "_vs_".join(models) + ".png"))
     return made

@@ -4,8 +4,10 @@ Every metric (those scored at the end of training and those scored afterwards, s
 and throughput figure is reported as mean and std over the finished runs, beside the number of
 runs, of diverged runs and of stalled runs (gan_bench.stall) and the configuration that produced
 them. A stalled run's own numbers are in runs.csv; they are not averaged with the finished runs',
-whose mean would otherwise mix a failed game into the model's score. Runs with a learning curve get
-a closing section on whether they have levelled off (gan_bench.learning_curve).
+whose mean would otherwise mix a failed game into the model's score. leaderboard.md shows the
+suite's ``headline_metrics`` (about 10 columns), leaderboard-full.md and leaderboard.csv every
+value; each Markdown table has a legend of its columns (gan_bench.metric_glossary). Runs with a
+learning curve get a closing section on whether they have levelled off (gan_bench.learning_curve).
 """
 
 import math
@@ -16,11 +18,14 @@ import pandas as pd
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.collapse import collapsed_at_step
 from gan_bench.evaluations import runs_with_evaluations
+from gan_bench.leaderboard_cells import INTERVAL_MIN_RUNS, measured_cell, published_cell
 from gan_bench.learning_curve import BLOCK_POINTS, CURVE_KEY, PLATEAU_STDERRS, TREND_BLOCKS, curve_tables
+from gan_bench.metric_glossary import legend
 from gan_bench.safe_paths import inside
 
 GROUP_KEYS = ["model", "dataset"]
 TIMING_COLUMNS = ["samples_per_s", "steps_per_s"]
+DEFAULT_HEADLINE_METRICS = 5  # a suite without headline_metrics shows its first 5 and samples/s
 
 
 def _float(value):
@@ -140,36 +145,62 @@ def leaderboard_table(records: list[dict], published=()) -> pd.DataFrame:
         columns="_rank").reset_index(drop=True)
 
 
-def markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
+def full_markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
+    """Every column: the counts of runs, diverged and stalled runs, steps, every value, hardware."""
     shown = table[GROUP_KEYS + ["kind", "runs", "diverged", "stalled"]].copy()
     shown["steps"] = ["" if pd.isna(steps) else str(int(steps)) for steps in table["steps"]]
-    no_values = pd.Series(math.nan, index=table.index)
     for name in value_names:
-        cells = zip(table[f"{name}_mean"], table[f"{name}_std"], table[f"{name}_count"],
-                    table["finished"], table.get(f"{name}_stderr", no_values),
-                    table.get("trials", no_values), strict=True)
-        shown[name] = [_mean_std(*cell) for cell in cells]
+        shown[name] = value_cells(table, name)
     shown["hardware"] = table["hardware"].fillna("")
     return shown.to_markdown(index=False)
 
 
-def _mean_std(mean: float, std: float, count: float, finished: int, stderr: float = math.nan,
-              trials: float = math.nan) -> str:
-    """``mean ± std``; a metric scored on fewer than the finished runs (an evaluation added later
-    to some of them) says on how many; a published standard error shows as ``mean ± s.e. (s.e.,
-    N trials)``."""
-    if pd.isna(mean):
-        return "n/a"
-    if not pd.isna(stderr):
-        over = "" if pd.isna(trials) else f", {trials:.0f} trials"
-        return f"{mean:.4g} ± {stderr:.2g} (s.e.{over})"
-    shown = f"{mean:.4g}" if pd.isna(std) else f"{mean:.4g} ± {std:.2g}"
-    return shown if pd.isna(count) or count >= finished else f"{shown} ({count:.0f} of {finished} runs)"
+def headline_markdown_table(table: pd.DataFrame, value_names: list[str]) -> str:
+    """The headline values only, the runs counted in one column: '3 (2 stalled)'."""
+    shown = table[GROUP_KEYS + ["kind"]].copy()
+    shown["runs"] = [_runs_cell(*row) for row in zip(table["runs"], table["diverged"], table["stalled"],
+                                                     table["kind"], strict=True)]
+    for name in value_names:
+        shown[name] = value_cells(table, name)
+    return shown.to_markdown(index=False)
 
 
-def write_leaderboard(results_dir: Path, published=()) -> pd.DataFrame:
-    """Rebuild leaderboard.csv, leaderboard.md and runs.csv in ``results_dir`` from its records,
-    with the suite's ``published`` rows (config.PublishedRow) listed after the measured ones."""
+def _runs_cell(runs: int, diverged: int, stalled: int, kind: str) -> str:
+    if kind == "published":
+        return ""
+    failed = [f"{n} {why}" for n, why in ((stalled, "stalled"), (diverged, "diverged")) if n]
+    return f"{runs} ({', '.join(failed)})" if failed else str(runs)
+
+
+def value_cells(table: pd.DataFrame, name: str) -> list[str]:
+    """One column's cells (gan_bench.leaderboard_cells); a value no row has is n/a throughout."""
+    if f"{name}_mean" not in table:
+        return ["n/a"] * len(table)
+    missing = pd.Series(math.nan, index=table.index)
+    cells = []
+    for index, row in table.iterrows():
+        if row["kind"] == "published":
+            cells.append(published_cell(row[f"{name}_mean"], table.get(f"{name}_stderr", missing)[index],
+                                        table.get("trials", missing)[index]))
+        else:
+            cells.append(measured_cell(row[f"{name}_mean"], row[f"{name}_std"], row[f"{name}_count"],
+                                       row["runs"], row["stalled"], row["diverged"]))
+    return cells
+
+
+def headline_columns(value_names: list[str], headline_metrics=()) -> list[str]:
+    """The suite's ``headline_metrics``, or, for a suite without them, its first
+    DEFAULT_HEADLINE_METRICS metrics and samples/s."""
+    if headline_metrics:
+        return list(headline_metrics)
+    metrics = [name for name in value_names if name not in TIMING_COLUMNS]
+    return metrics[:DEFAULT_HEADLINE_METRICS] + ["samples_per_s"]
+
+
+def write_leaderboard(results_dir: Path, published=(), headline_metrics=()) -> pd.DataFrame:
+    """Rebuild leaderboard.csv, leaderboard.md (the ``headline_metrics``), leaderboard-full.md
+    (every value) and runs.csv in ``results_dir`` from its records, with the suite's ``published``
+    rows (config.PublishedRow) listed after the measured ones."""
     results_dir = Path(results_dir)
     records = runs_with_evaluations(results_dir)
     if not records:
@@ -177,19 +208,36 @@ def write_leaderboard(results_dir: Path, published=()) -> pd.DataFrame:
     table = leaderboard_table(records, published)
     atomic_write_bytes(inside(results_dir, "leaderboard.csv"), table.to_csv(index=False).encode())
     atomic_write_bytes(inside(results_dir, "runs.csv"), runs_table(records).to_csv(index=False).encode())
-    sources = "".join(f"- {row.model} ({row.dataset}): {row.source}\n" for row in published)
-    markdown = (f"# Leaderboard: {results_dir.name}\n\n"
-                "Mean ± std over seeds of finished runs (diverged and stalled runs are counted, "
-                "not averaged; runs.csv has each run's numbers); throughput in samples/s and steps/s "
-                "after warm-up, on the machines the hardware column lists (a row whose runs ran on "
-                "different machines averages their speeds). Rows of kind `reference` are calibration "
-                "rows, not models; rows of kind `published` are numbers from papers, not measured "
-                "here. Generated from runs.jsonl by `gan-bench leaderboard`.\n\n"
-                + markdown_table(table, metric_columns(records) + TIMING_COLUMNS) + "\n"
-                + (f"\nPublished rows:\n{sources}" if sources else ""))
-    markdown += curves_section(results_dir, records)
-    atomic_write_bytes(inside(results_dir, "leaderboard.md"), markdown.encode())
+    values = metric_columns(records) + TIMING_COLUMNS
+    headline = headline_columns(values, headline_metrics)
+    curves = curves_section(results_dir, records)
+    boards = {"leaderboard.md": (headline_markdown_table(table, headline), headline,
+                                 "its headline metrics; every metric, the steps and the hardware are in "
+                                 "[leaderboard-full.md](leaderboard-full.md) and leaderboard.csv"),
+              "leaderboard-full.md": (full_markdown_table(table, values), values, "every metric")}
+    for name, (markdown_table, columns, which) in boards.items():
+        markdown = (f"# Leaderboard: {results_dir.name}\n\n"
+                    + _introduction(which) + "\n\n" + markdown_table + "\n\n"
+                    + "Columns (the glossary, at length: docs/metrics.md):\n\n" + legend(columns) + "\n"
+                    + _sources(published) + curves)
+        atomic_write_bytes(inside(results_dir, name), markdown.encode())
     return table
+
+
+def _introduction(which: str) -> str:
+    return (f"One row per model and dataset, {which}. Measured cells: mean ± std over seeds of the "
+            "finished runs, then [the 95% Student-t interval for the mean] where at least "
+            f"{INTERVAL_MIN_RUNS} seeds finished; a cell from fewer runs than the row's says how many "
+            "and why ('(1 of 3 runs; 2 stalled)': stalled and diverged runs are counted, not averaged; "
+            "runs.csv has each run's numbers). Published cells: the paper's number ± its standard error "
+            "(s.e.), not measured here. Rows of kind `reference` are calibration rows, not models. "
+            "Throughput is after warm-up, on the machines the hardware column of leaderboard-full.md "
+            "lists. Generated from runs.jsonl by `gan-bench leaderboard`.")
+
+
+def _sources(published) -> str:
+    sources = "".join(f"- {row.model} ({row.dataset}): {row.source}\n" for row in published)
+    return f"\nPublished rows:\n\n{sources}" if sources else ""
 
 
 def curves_section(results_dir: Path, records: list[dict]) -> str:

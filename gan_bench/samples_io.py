@@ -169,9 +169,14 @@ def to_tensor(array: np.ndarray, where: str) -> torch.Tensor:
 
 def load_samples(path: Path, expected_shape: tuple[int, ...]) -> torch.Tensor:
     """Samples from ``path`` shaped (N, *expected_shape), the evaluating dataset's shape."""
-    samples = to_tensor(read_array(path), str(path))
+    return shaped_samples(read_array(path), expected_shape, str(path))
+
+
+def shaped_samples(array: np.ndarray, expected_shape: tuple[int, ...], where: str) -> torch.Tensor:
+    """:func:`to_tensor` of ``array``, refused unless shaped (N, *expected_shape)."""
+    samples = to_tensor(array, where)
     if tuple(samples.shape[1:]) != tuple(expected_shape):
-        raise GanBenchError(f"{path}: samples of shape {tuple(samples.shape)} do not fit a dataset "
+        raise GanBenchError(f"{where}: samples of shape {tuple(samples.shape)} do not fit a dataset "
                             f"whose points are shaped {tuple(expected_shape)}")
     return samples
 

@@ -19,6 +19,8 @@ def orphan(path, age_s):
     return path
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_a_run_of_a_folder_removes_the_temporaries_a_killed_write_left(tmp_path):
     """Before, a kill between mkstemp and rename left .NAME.xxxx.tmp files for good."""
     suite_path = tmp_path / "tiny.toml"

@@ -7,6 +7,8 @@ from gan_bench.data.mnist import Mnist, load_mnist
 from gan_bench.errors import GanBenchError
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_frozen_classifier_reaches_99_percent_on_the_test_set():
     model = load_classifier()
     images = Mnist().parzen_test().reshape(-1, 1, 28, 28)

@@ -22,12 +22,15 @@ def test_help_for_the_command_and_every_subcommand(capsys):
         assert "usage: gan-bench" in capsys.readouterr().out
 
 
+@pytest.mark.end_to_end
 def test_installed_entry_point_runs():
     result = subprocess.run([sys.executable, "-m", "gan_bench", "--help"], capture_output=True,
                             text=True, check=True)
     assert "run" in result.stdout and "modes" in result.stdout
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_output_into_a_pipe_closed_early_ends_without_a_traceback(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "gan_bench", "status", "smoke", "--results",
                                 str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -79,6 +82,7 @@ def test_bad_samples_give_one_line_errors(tmp_path, capsys, array, message):
     assert code == 2 and message in err and err.count("\n") == 1
 
 
+@pytest.mark.end_to_end
 def test_run_errors_are_one_line_and_write_nothing(tmp_path, capsys, tiny_suite):
     bad_suite = tmp_path / "bad.toml"
     bad_suite.write_text(tiny_suite.read_text().replace('"ring8"', '"ring9"'))
@@ -98,6 +102,8 @@ def test_run_errors_are_one_line_and_write_nothing(tmp_path, capsys, tiny_suite)
     assert "not writable" in capsys.readouterr().err
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_run_then_leaderboard(tmp_path, capsys, tiny_suite):
     assert main(["run", str(tiny_suite), "--results", str(tmp_path), "--device", "cpu",
                  "--seeds", "1"]) == 0
@@ -113,6 +119,7 @@ def test_run_then_leaderboard(tmp_path, capsys, tiny_suite):
     assert main(["leaderboard", "nothing", "--results", str(tmp_path)]) == 2
 
 
+@pytest.mark.end_to_end
 def test_a_full_disk_during_a_record_write_is_one_line_and_exit_1(tiny_suite, tmp_path, capsys, monkeypatch):
     """An environment fault (ENOSPC here; a read-only folder alike) is one line and exit status 1,
     not a traceback; nothing half-written is left (the write is atomic)."""
@@ -132,3 +139,14 @@ def test_leaderboard_of_an_empty_runs_file_is_a_one_line_error(tmp_path, capsys)
     assert main(["leaderboard", "tiny", "--results", str(tmp_path)]) == 2
     runs = tmp_path / "tiny" / "runs.jsonl"
     assert capsys.readouterr().err == f"gan-bench: error: no runs recorded in {runs}\n"
+
+
+@pytest.mark.end_to_end
+def test_a_mistyped_headline_metrics_key_is_one_line_and_exit_2(tmp_path, capsys, tiny_suite):
+    bad_suite = tmp_path / "bad.toml"
+    bad_suite.write_text(tiny_suite.read_text().replace('metrics = ["modes"]',
+                                                        'metrics = ["modes"]\nheadline_metrics = "modes"'))
+    assert main(["run", str(bad_suite), "--results", str(tmp_path / "results"), "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert "'headline_metrics' must be tuple" in err and err.count("\n") == 1
+    assert not (tmp_path / "results").exists()

@@ -29,6 +29,8 @@ def children_of(pid: int) -> list[int]:
     return children
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_eight_runs_through_submitits_local_executor_record_each_run_once(tmp_path, capsys):
     suite = tmp_path / "tiny.toml"
     suite.write_text(TINY_SUITE.replace("seeds = 2", "seeds = 4"))
@@ -49,6 +51,8 @@ def test_eight_runs_through_submitits_local_executor_record_each_run_once(tmp_pa
     assert "job_state" in shown and shown.count("ENDED") == 8
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_a_job_preempted_part_way_requeues_and_ends_where_an_uninterrupted_run_ends(tmp_path):
     suite_path = tmp_path / "long.toml"
     suite_path.write_text(TINY_SUITE.replace("steps = 12", "steps = 3000").replace("seeds = 2", "seeds = 1")
@@ -83,6 +87,7 @@ def test_a_job_preempted_part_way_requeues_and_ends_where_an_uninterrupted_run_e
     assert record["history"] == uninterrupted["history"]
 
 
+@pytest.mark.slow
 def test_a_results_folder_the_jobs_cannot_see_is_refused_in_one_line(tmp_path):
     """What a node without the shared storage sees: the results folder is not there."""
     suite_path = tmp_path / "tiny.toml"

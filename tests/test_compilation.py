@@ -2,6 +2,7 @@
 
 import copy
 
+import pytest
 import torch
 
 from baselines.gan_mlp import GanMlp
@@ -45,6 +46,7 @@ def train_both(model, dataset, steps: int = STEPS) -> torch.nn.Module:
     return compiled
 
 
+@pytest.mark.slow
 def test_compiled_paper_gan_trains_to_the_eager_parameters():
     """The GAN paper's MNIST model, dropout off (its masks are drawn differently when compiled),
     20 SGD steps on both players."""
@@ -55,6 +57,7 @@ def test_compiled_paper_gan_trains_to_the_eager_parameters():
         assert relative_difference(getattr(eager, name), getattr(compiled, name)) < 1e-5, name
 
 
+@pytest.mark.slow
 def test_compiled_2d_gan_starts_on_the_eager_trajectory():
     """The 2-D GAN (BatchNorm, maxout, Adam) for 5 steps. Its compiled kernels round differently
     (about 1e-7 relative after one step), and the game with Adam amplifies that: measured, the

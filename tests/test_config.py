@@ -157,6 +157,7 @@ def test_a_model_name_that_is_not_a_safe_file_name_is_refused_at_load(tmp_path, 
 
 @settings(max_examples=150, deadline=None)
 @given(text=st.text(max_size=300))
+@pytest.mark.slow
 def test_fuzzed_suite_files_load_or_give_a_one_line_error(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("fuzz") / "suite.toml"
     path.write_text(text)
@@ -217,3 +218,14 @@ def test_stacked_mnist_published_rows_carry_pacgan_table_2s_kl_with_its_standard
     assert pacgan.trials == 10
     assert [rows[f"PacDCGAN{m}"].metrics["stacked_mode_kl_nats"] for m in (2, 3, 4)] == [0.06, 0.06, 0.07]
     assert all("Table 2" in row.source and "not re-checked" not in row.source for row in rows.values())
+
+
+@pytest.mark.parametrize("line, message", [
+    ('headline_metrics = "fid"', "'headline_metrics' must be tuple"),
+    ('headline_metrics = ["a", "b", "c", "d", "e", "f", "g"]', "headline_metrics names 7 values; at most 6"),
+    ('headlines = ["fid"]', "unknown key 'headlines'"),
+])
+def test_headline_metrics_are_checked_like_every_suite_key(tmp_path, line, message):
+    path = write(tmp_path, TINY_SUITE.replace('metrics = ["modes"]', f'metrics = ["modes"]\n{line}'))
+    with pytest.raises(GanBenchError, match=message):
+        load_suite(str(path))

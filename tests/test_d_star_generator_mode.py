@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 
 from baselines.gan_mlp import GanMlp
@@ -39,6 +40,8 @@ def test_train_mode_samples_normalise_each_batch_by_its_own_statistics_and_leave
     assert float(norm.running_mean.max()) == 5.0 and float(norm.running_var.min()) == 9.0
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_an_unknown_run_is_one_line_on_stderr_and_exit_2(tmp_path):
     found = subprocess.run([sys.executable, str(SCRIPT), "theory", "no-such-run", "--results",
                             str(tmp_path)], capture_output=True, text=True, check=False)

@@ -41,6 +41,8 @@ def scored_in_training_and_later(tmp_path, trained_with_name, later_name):
     return reference, run_suite(later, tmp_path / later_name, CPU, log=QUIET), expand_jobs(later)
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_evaluation_from_checkpoint_equals_scoring_at_the_end_of_training(tmp_path):
     """Adding a metric afterwards scores exactly the samples the run scored when it finished."""
     reference, results, jobs = scored_in_training_and_later(tmp_path, "a", "b")
@@ -61,6 +63,8 @@ def test_evaluation_from_checkpoint_equals_scoring_at_the_end_of_training(tmp_pa
     assert len(read_records(results, EVALUATIONS_FILE)) == 4
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_suite_evaluation_metrics_are_scored_after_training_and_reach_the_leaderboard(tmp_path):
     suite = suite_file(tmp_path, "c", ["modes"], evaluation_metrics=["frechet_data"])
     results = run_suite(suite, tmp_path / "c", CPU, log=QUIET)
@@ -72,6 +76,8 @@ def test_suite_evaluation_metrics_are_scored_after_training_and_reach_the_leader
     assert "frechet_data" in (results / "leaderboard.md").read_text()
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_evaluation_needs_the_final_checkpoint_or_the_saved_samples(tmp_path):
     suite = suite_file(tmp_path, "d", ["modes"])
     results = run_suite(suite, tmp_path / "d", CPU, log=QUIET)
@@ -82,6 +88,8 @@ def test_evaluation_needs_the_final_checkpoint_or_the_saved_samples(tmp_path):
         evaluate_runs([job], results, CPU, ["frechet_data"], log=QUIET)
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_without_its_checkpoint_a_run_is_scored_from_its_saved_samples_as_in_training(tmp_path):
     reference, results, jobs = scored_in_training_and_later(tmp_path, "g", "h")
     for job in jobs:
@@ -94,6 +102,8 @@ def test_without_its_checkpoint_a_run_is_scored_from_its_saved_samples_as_in_tra
         evaluate_runs(jobs, results, CPU, ["game"], log=QUIET)
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_evaluate_command_scores_recorded_runs_and_rejects_bad_requests(tmp_path, capsys):
     suite = suite_file(tmp_path, "e", ["modes"])
     run_suite(suite, tmp_path / "results", CPU, log=QUIET)
@@ -137,6 +147,7 @@ def plugin_metrics(monkeypatch):
         monkeypatch.setitem(registry.METRICS, function.__name__, function)
 
 
+@pytest.mark.slow
 def test_a_metric_returning_a_string_fails_its_run_and_records_nothing(tmp_path, capsys, plugin_metrics):
     """Before, {"m": "high"} was appended to runs.jsonl, and every later command on the folder
     refused the file until the line was deleted by hand."""
@@ -152,6 +163,8 @@ def test_a_metric_returning_a_string_fails_its_run_and_records_nothing(tmp_path,
     assert (results / "checkpoints" / "gan__ring8__seed0.pt").exists()  # kept: a rerun scores it
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_numpy_and_tensor_scalars_are_recorded_as_numbers(tmp_path, plugin_metrics):
     """Before, np.float32 gave a traceback: Object of type float32 is not JSON serializable."""
     suite = suite_file(tmp_path, "n", ["numpy_and_tensor"])
@@ -162,6 +175,8 @@ def test_numpy_and_tensor_scalars_are_recorded_as_numbers(tmp_path, plugin_metri
     assert 0 < values["m_tensor"] and values["m_numpy"] == pytest.approx(values["m_numpy"])
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_a_metric_claiming_another_metrics_name_is_refused(tmp_path, plugin_metrics):
     """Before, the later metric's modes_captured silently replaced the modes metric's."""
     suite = suite_file(tmp_path, "c", ["modes", "claims_modes_captured"])
@@ -170,6 +185,8 @@ def test_a_metric_claiming_another_metrics_name_is_refused(tmp_path, plugin_metr
     assert not (tmp_path / "c" / "runs.jsonl").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_evaluate_refuses_a_bad_value_or_a_taken_name_and_writes_no_line(tmp_path, capsys, plugin_metrics):
     suite = suite_file(tmp_path, "e", ["modes"])
     run_suite(suite, tmp_path, CPU, log=QUIET, only="^gan__ring8__seed0$")

@@ -1,10 +1,15 @@
+import pytest
 import torch
 from PIL import Image
 
+import gan_bench.figures
+from gan_bench.data.mixtures import Ring8
 from gan_bench.figures import (
     _metric_line,
     plot_image_samples,
     plot_learning_curves,
+    plot_loss_curves,
+    plot_mixture_samples,
     plot_model_comparison,
 )
 from gan_bench.samples_io import SAMPLES_DIR, save_samples
@@ -26,10 +31,50 @@ def test_learning_curves_plot_runs_that_have_a_curve(tmp_path):
     assert path.name == "learning_curves.png" and path.stat().st_size > 0
 
 
-def test_saved_image_samples_are_drawn_as_a_grid(tmp_path):
-    save_samples(tmp_path / SAMPLES_DIR / "gan__mnist__seed0.npy", torch.rand(300, 1, 28, 28))
-    (path,) = plot_image_samples(tmp_path, [record("gan")])
-    assert Image.open(path).size == (10 * 30 + 2, 10 * 30 + 2)  # 10 x 10 grid, 2-px padding
+@pytest.fixture
+def drawn(monkeypatch):
+    """The figures a plot function saved, kept open: their axes can be read."""
+    figures = []
+    real_save = gan_bench.figures._save
+
+    def keep(fig, results_dir, name):
+        figures.append(fig)
+        return real_save(fig, results_dir, name)
+    monkeypatch.setattr(gan_bench.figures, "_save", keep)
+    monkeypatch.setattr(gan_bench.figures.plt, "close", lambda fig: None)
+    return figures
+
+
+def test_saved_image_samples_are_drawn_as_a_grid_titled_with_their_seed(tmp_path, drawn):
+    save_samples(tmp_path / SAMPLES_DIR / "gan__mnist__seed3.npy", torch.rand(300, 1, 28, 28))
+    (path,) = plot_image_samples(tmp_path, [record("gan", seed=3)])
+    (ax,) = drawn[0].axes
+    assert ax.get_images()[0].get_array().shape == (10 * 30 + 2, 10 * 30 + 2, 3)  # 10 x 10, 2-px padding
+    assert ax.get_title() == "gan / mnist, seed 3: first 100 samples" and path.stat().st_size > 0
+
+
+def test_loss_curves_label_both_axes_name_the_seed_and_wrap_into_rows(tmp_path, drawn):
+    losses = [{"step": 50 * (i + 1), "d_loss": 1.0 / (i + 1), "g_loss": 0.5} for i in range(4)]
+    plot_loss_curves(tmp_path, [record(f"m{k}", seed=k, history=losses) for k in range(4)])
+    axes = drawn[0].axes
+    shown = [ax for ax in axes if ax.axison]
+    assert len(axes) == 6 and len(shown) == 4  # 2 rows of at most 3 panels
+    for k, ax in enumerate(shown):
+        assert ax.get_xlabel() and "loss" in ax.get_ylabel() and ax.get_title().endswith(f"seed {k}")
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["d_loss", "g_loss"]
+
+
+def test_mixture_samples_have_labelled_axes_a_legend_and_their_seed(tmp_path, drawn):
+    points, _ = Ring8().sample(200, torch.Generator().manual_seed(0))
+    save_samples(tmp_path / SAMPLES_DIR / "gan__ring8__seed2.npy", points)
+    run = record("gan", seed=2)
+    run["config"]["dataset"] = "ring8"
+    run["run_id"] = "gan__ring8__seed2"
+    plot_mixture_samples(tmp_path, [run])
+    (ax,) = drawn[0].axes
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x1", "x2") and ax.get_title() == "gan / ring8, seed 2"
+    (legend,) = drawn[0].legends
+    assert [t.get_text() for t in legend.get_texts()] == ["samples", "true modes"]
 
 
 def test_model_comparison_sets_trained_models_side_by_side_without_reference_rows(tmp_path):
@@ -63,6 +108,8 @@ def test_a_stalled_run_is_in_the_learning_curves_and_not_in_the_sample_grids(tmp
     assert made == {"learning_curves.png"}
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_a_figure_rewrite_that_runs_out_of_space_leaves_the_old_figure_whole(tmp_path):
     """Before, savefig wrote over the figure in place: a disk that filled during the rewrite left a
     truncated PNG. Here a file-size limit (RLIMIT_FSIZE) below the figure's size stands in for the

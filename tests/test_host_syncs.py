@@ -82,6 +82,7 @@ def count_host_reads(tmp_path, counts: Counter, name: str, steps: int, between_l
 
 
 @pytest.mark.parametrize("name", MODELS)
+@pytest.mark.slow
 def test_host_reads_do_not_grow_with_the_steps_between_log_points(tmp_path, host_reads, name):
     # 2 log points each: every 50 steps of 100, then every 100 steps of 200
     short = count_host_reads(tmp_path, host_reads, name, steps=100, between_logs=50)
@@ -91,6 +92,7 @@ def test_host_reads_do_not_grow_with_the_steps_between_log_points(tmp_path, host
     assert 0 < short <= 2 * 12  # a handful per log point: the losses and the divergence check
 
 
+@pytest.mark.slow
 def test_a_host_read_per_step_is_caught(tmp_path, host_reads, monkeypatch):
     """The counter sees a loop that reads a loss every step, as the loop did before."""
     original = GanMlp.train_step

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 
 from gan_bench.config import load_suite
@@ -41,6 +42,8 @@ def test_saturated_sigmoid_outputs_have_a_vanishing_slope():
     assert saturated["sigmoid_slope_mean"] < 1e-3 < healthy["sigmoid_slope_mean"]
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_the_script_reports_a_recorded_run(tiny_suite, tmp_path):
     run_suite(load_suite(str(tiny_suite)), tmp_path, torch.device("cpu"), log=lambda m: None)
     found = subprocess.run([sys.executable, str(SCRIPT), str(tiny_suite), "gan__ring8__seed0",

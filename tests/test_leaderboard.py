@@ -66,7 +66,7 @@ def test_a_published_standard_error_is_shown_as_one_not_as_a_std(tmp_path):
             (tmp_path / "leaderboard.md").read_text().splitlines() if line.startswith("| ")}
     assert "7.9 ± 0.1 (s.e., 10 trials)" in rows["PacGAN2"]
     assert "| 0.07 " in rows["PacGAN2"]  # no spread published for this metric
-    assert "7.5 ± 0.71 " in rows["gan"]  # the measured row: std over seeds
+    assert "7.50 ± 0.71 " in rows["gan"]  # the measured row: std over seeds, to the std's precision
 
 
 def test_a_metric_scored_on_some_runs_says_on_how_many(tmp_path):
@@ -78,7 +78,7 @@ def test_a_metric_scored_on_some_runs_says_on_how_many(tmp_path):
     assert table.loc[0, "fid_count"] == 1 and table.loc[0, "modes_captured_count"] == 3
     row = next(line for line in (tmp_path / "leaderboard.md").read_text().splitlines()
                if line.startswith("| gan"))
-    assert "12.5 (1 of 3 runs)" in row and "8 ± 0 " in row and "8 ± 0 (" not in row
+    assert "12.5 (1 of 3 runs; 2 not scored)" in row and "8 ± 0 " in row and "8 ± 0 (" not in row
 
 
 def test_stalled_runs_are_counted_and_not_averaged(tmp_path):
@@ -91,7 +91,8 @@ def test_stalled_runs_are_counted_and_not_averaged(tmp_path):
     assert table.loc["gan", "modes_captured_mean"] == 7  # the stalled run's 1 mode is not in it
     row = next(line for line in (tmp_path / "leaderboard.md").read_text().splitlines()
                if line.startswith("| gan"))
-    assert "7 ± 1.4" in [cell.strip() for cell in row.split("|")] and "of 2 runs" not in row
+    assert "7.0 ± 1.4 (2 of 3 runs; 1 stalled)" in [cell.strip() for cell in row.split("|")]
+    assert "| 3 (1 stalled) |" in row
     runs = (tmp_path / "runs.csv").read_text()
     assert "stalled" in runs and ",1," in runs  # its own numbers stay in the per-run table
 
@@ -159,7 +160,7 @@ def test_each_row_names_the_machines_its_runs_ran_on(tmp_path):
     assert table.loc["vae", "hardware"] == "cpu, 2 threads, CPU A (1 run)"
     runs = pd.read_csv(tmp_path / "runs.csv").set_index(["model", "seed"])
     assert runs.loc[("gan", 1), "hardware"] == "cpu, 2 threads, CPU B"
-    assert "CPU A (2 runs); cpu, 2 threads, CPU B (1 run) |" in (tmp_path / "leaderboard.md").read_text()
+    assert "CPU A (2 runs); cpu, 2 threads, CPU B (1 run) |" in (tmp_path / "leaderboard-full.md").read_text()
 
 
 def test_runs_csv_dates_a_collapse_also_for_records_written_before_the_rule(tmp_path):
@@ -170,3 +171,40 @@ def test_runs_csv_dates_a_collapse_also_for_records_written_before_the_rule(tmp_
     newer = record("gan", 1) | {"history": history[:2], "collapsed_at_step": None}
     table = runs_table([older, newer]).set_index("seed")
     assert table.loc[0, "collapsed_at_step"] == 1500 and pd.isna(table.loc[1, "collapsed_at_step"])
+
+
+def _header(path) -> list[str]:
+    line = next(line for line in path.read_text().splitlines() if line.startswith("| model"))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_leaderboard_md_shows_the_headline_metrics_and_the_full_board_every_value(tmp_path):
+    for r in [record("gan", 0), record("gan", 1), record("vae", 0)]:
+        append_record(tmp_path, r)
+    write_leaderboard(tmp_path, headline_metrics=["reverse_kl_nats", "samples_per_s"])
+    assert _header(tmp_path / "leaderboard.md") == ["model", "dataset", "kind", "runs", "reverse_kl_nats",
+                                                    "samples_per_s"]
+    full = _header(tmp_path / "leaderboard-full.md")
+    assert {"modes_captured", "reverse_kl_nats", "steps_per_s", "steps", "hardware"} <= set(full)
+    legend = (tmp_path / "leaderboard.md").read_text().split("Columns")[1]
+    assert "`reverse_kl_nats`: lower is better" in legend and "`samples_per_s`: higher is better" in legend
+    assert "modes_captured" not in legend
+
+
+def test_without_headline_metrics_the_board_shows_the_first_metrics_and_samples_per_s(tmp_path):
+    append_record(tmp_path, record("gan", 0))
+    write_leaderboard(tmp_path)
+    assert _header(tmp_path / "leaderboard.md")[4:] == ["modes_captured", "reverse_kl_nats", "samples_per_s"]
+
+
+def test_the_leaderboard_command_takes_the_headline_of_the_suite_the_records_name(tmp_path, capsys):
+    from gan_bench.cli import main
+    from gan_bench.config import load_suite
+
+    for r in [record("gan", 0), record("gan", 1)]:
+        r["config"]["suite"] = "mog"  # the mog suite run into a folder of another name
+        (tmp_path / "mog-elsewhere").mkdir(exist_ok=True)
+        append_record(tmp_path / "mog-elsewhere", r)
+    assert main(["leaderboard", "mog-elsewhere", "--results", str(tmp_path)]) == 0
+    headline = list(load_suite("mog", import_plugins=False).meta.headline_metrics)
+    assert _header(tmp_path / "mog-elsewhere" / "leaderboard.md")[4:] == headline

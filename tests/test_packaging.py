@@ -4,11 +4,15 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from gan_bench.config import SUITES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_a_built_wheel_carries_the_suites_and_an_installed_copy_finds_them(tmp_path):
     """Built-in suites were found through a path into the source tree: a wheel had none."""
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",

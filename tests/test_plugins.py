@@ -30,6 +30,8 @@ def installed_distribution(folder: Path, entry_points: str) -> Path:
     return folder
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_the_example_plugin_runs_from_a_suite_key_in_worker_processes(tmp_path):
     suite = tmp_path / "tiny-gan.toml"
     suite.write_text((EXAMPLE / "tiny-gan.toml").read_text().replace("steps = 300", "steps = 60"))
@@ -44,6 +46,8 @@ def test_the_example_plugin_runs_from_a_suite_key_in_worker_processes(tmp_path):
         assert record["metrics"]["modes_captured"] >= 0 and record["history"][-1]["step"] == 60
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_an_installed_plugin_is_found_by_its_entry_point_and_timed_by_bench(tmp_path):
     site = installed_distribution(tmp_path / "site", "[gan_bench.models]\n"
                                   "tiny-gan = tiny_gan_plugin.model:TinyGan\n")
@@ -119,6 +123,8 @@ def run_there(folder: Path, *args: str, pythonpath: str):
 
 
 @pytest.mark.parametrize("command", ["status", "leaderboard"])
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_commands_that_read_results_never_import_a_suites_plugins(tmp_path, command):
     """Before, gan-bench status imported every module a suite's plugins key named."""
     folder = folder_with_a_plugin_beside_its_suite(tmp_path)
@@ -133,6 +139,8 @@ def test_commands_that_read_results_never_import_a_suites_plugins(tmp_path, comm
 
 
 @pytest.mark.parametrize("pythonpath", ["{root}", ":{root}"], ids=["python -m", "empty entry"])
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_a_plugin_in_the_current_folder_is_not_imported_unless_named_on_purpose(tmp_path, pythonpath):
     """Before, python -m (and an empty PYTHONPATH entry) put the current folder on sys.path, and
     gan-bench run imported a plugin module found there."""

@@ -31,6 +31,8 @@ def test_a_run_recorded_since_the_records_were_read_is_not_claimed(tmp_path):
             pass
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_two_processes_on_one_results_folder_train_each_run_once(tmp_path):
     suite = tmp_path / "shared.toml"
     suite.write_text(TINY_SUITE.replace("steps = 12", "steps = 1500")

@@ -42,6 +42,8 @@ def part_run_suite(tmp_path, monkeypatch):
     return path, suite
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_each_state_with_its_step_and_the_hours_left_at_its_pace(part_run_suite, tmp_path):
     _, suite = part_run_suite
     results = tmp_path / suite.name
@@ -60,6 +62,7 @@ def test_each_state_with_its_step_and_the_hours_left_at_its_pace(part_run_suite,
         table.loc["gan__ring8__seed0", "train_hours"])
 
 
+@pytest.mark.end_to_end
 def test_a_run_that_ended_without_its_record_has_no_steps_left(tmp_path, monkeypatch):
     monkeypatch.setitem(registry.MODELS, "diverges", DivergesAtStep3)
     path = tmp_path / "ends.toml"
@@ -72,6 +75,7 @@ def test_a_run_that_ended_without_its_record_has_no_steps_left(tmp_path, monkeyp
     assert list(table["step"]) == [12, 3] and list(table["hours_left"]) == [0, 0]
 
 
+@pytest.mark.end_to_end
 def test_status_command_as_json_and_as_a_table(part_run_suite, tmp_path, capsys):
     path, _ = part_run_suite
     assert main(["status", str(path), "--results", str(tmp_path), "--json"]) == 0

@@ -52,6 +52,8 @@ def trained(tmp_path_factory):
     return root
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_a_linked_figure_is_refused_and_its_target_kept(trained, tmp_path, capsys):
     """Before, ``gan-bench leaderboard`` rewrote figures/loss_curves.png through the link (savefig
     follows links), overwriting whatever file it named."""

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 
 from gan_bench.config import load_suite
@@ -22,6 +23,8 @@ def test_spread_is_the_mean_sample_std_and_range_of_each_metric():
                      "b": {"mean": 5.0, "std": 0.0, "min": 5.0, "max": 5.0}}
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_draw_zero_reproduces_the_record_and_later_draws_are_fresh_samples(tiny_suite, tmp_path):
     # the Frechet distance moves with every sample set; a 12-step GAN's mode counts may not
     tiny_suite.write_text(tiny_suite.read_text().replace('"modes"]', '"modes", "frechet_data"]'))
@@ -41,6 +44,8 @@ def test_draw_zero_reproduces_the_record_and_later_draws_are_fresh_samples(tiny_
     assert report["config"]["seed"] == 0 and "git_commit" in report and "hardware" in report
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_bad_input_or_a_record_that_draw_zero_does_not_reproduce_is_a_one_line_error(tiny_suite, tmp_path):
     run_suite(load_suite(str(tiny_suite)), tmp_path, torch.device("cpu"), log=lambda m: None,
               only="^gan__ring8__seed0$")

@@ -135,6 +135,8 @@ def gan_bench_modes(samples, **popen):
                           **popen)
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_a_fifo_is_refused_at_once(tmp_path):
     """Before, opening a FIFO named .npy blocked for ever, waiting for a writer."""
     os.mkfifo(tmp_path / "samples.npy")
@@ -143,6 +145,8 @@ def test_a_fifo_is_refused_at_once(tmp_path):
     assert "samples.npy: cannot read samples: it is a FIFO, not a regular file" in child.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_an_npz_linked_to_dev_zero_is_refused_before_reading(tmp_path):
     """Before, zipfile read /dev/zero looking for an end record until memory ran out (22.5 GB
     without a limit); here the child may take 3 GB (RLIMIT_DATA) and gave a MemoryError."""

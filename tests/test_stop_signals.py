@@ -28,6 +28,8 @@ def test_the_first_signal_requests_a_stop_and_the_second_stops_at_once():
 
 @pytest.mark.parametrize("signum, to_group", [(signal.SIGINT, True), (signal.SIGTERM, False)],
                          ids=["ctrl-c-to-the-group", "sigterm-to-the-parent"])
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_a_signal_stops_every_worker_at_its_next_step_and_records_nothing(tmp_path, signum,
                                                                           to_group):
     suite = tmp_path / "long.toml"  # a million steps: only a stop ends it within the test

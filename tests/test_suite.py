@@ -23,6 +23,8 @@ def QUIET(message):
     return None
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_suite_records_each_run_once_and_skips_finished_runs(tiny_suite, tmp_path):
     suite = load_suite(str(tiny_suite))
     results = run_suite(suite, tmp_path / "results", CPU, log=QUIET)
@@ -44,6 +46,7 @@ def test_suite_records_each_run_once_and_skips_finished_runs(tiny_suite, tmp_pat
     assert len(read_records(results)) == 4
 
 
+@pytest.mark.end_to_end
 def test_recorded_run_with_other_config_is_refused(tiny_suite, tmp_path):
     run_suite(load_suite(str(tiny_suite)), tmp_path, CPU, seeds=1, log=QUIET)
     tiny_suite.write_text(TINY_SUITE.replace("eval_samples = 200", "eval_samples = 300"))
@@ -51,6 +54,8 @@ def test_recorded_run_with_other_config_is_refused(tiny_suite, tmp_path):
         run_suite(load_suite(str(tiny_suite)), tmp_path, CPU, seeds=1, log=QUIET)
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_a_suite_extends_another_suites_runs_to_a_larger_budget(tiny_suite, tmp_path):
     longer = tmp_path / "tiny-longer.toml"
     longer.write_text(TINY_SUITE.replace("steps = 12", "steps = 20"))
@@ -73,6 +78,8 @@ def test_a_suite_extends_another_suites_runs_to_a_larger_budget(tiny_suite, tmp_
         assert record["history"] == from_scratch[record["run_id"]]["history"], record["run_id"]
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_a_diverged_run_is_recorded_and_the_suite_continues(tmp_path, monkeypatch):
     monkeypatch.setitem(registry.MODELS, "diverges", DivergesAtStep3)
     path = tmp_path / "suite.toml"
@@ -85,6 +92,7 @@ def test_a_diverged_run_is_recorded_and_the_suite_continues(tmp_path, monkeypatc
     assert by_model["gan"]["status"] == "finished"
 
 
+@pytest.mark.end_to_end
 def test_unwritable_results_folder_fails_before_training(tiny_suite, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
@@ -100,6 +108,8 @@ def _records_by_id(folder: Path) -> dict:
     return {r["run_id"]: r for r in records}
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_sigkill_part_way_then_rerun_loses_and_duplicates_nothing(tmp_path):
     suite = tmp_path / "killme.toml"
     suite.write_text(TINY_SUITE.replace("steps = 12", "steps = 400")
@@ -136,6 +146,8 @@ def test_sigkill_part_way_then_rerun_loses_and_duplicates_nothing(tmp_path):
         assert resumed[run_id]["history"] == clean[run_id]["history"], run_id
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_parallel_jobs_give_the_same_records_as_sequential(tiny_suite, tmp_path):
     suite = load_suite(str(tiny_suite))
     threads = torch.get_num_threads()
@@ -152,6 +164,8 @@ def test_parallel_jobs_give_the_same_records_as_sequential(tiny_suite, tmp_path)
         assert two[run_id]["metrics"] == record["metrics"], run_id
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_learning_curve_is_scored_without_changing_the_trajectory(tiny_suite, tmp_path):
     plain = run_suite(load_suite(str(tiny_suite)), tmp_path / "plain", CPU, seeds=1, log=QUIET)
     curved = tmp_path / "curved.toml"
@@ -170,6 +184,8 @@ def test_learning_curve_is_scored_without_changing_the_trajectory(tiny_suite, tm
             assert "g_grad_norm_minimax" in scored[0] and "d_star_mae_real" in scored[0]
 
 
+@pytest.mark.slow
+@pytest.mark.end_to_end
 def test_parallel_runs_show_their_progress_each_on_its_own_line(tiny_suite, tmp_path, capfd):
     run_suite(load_suite(str(tiny_suite)), tmp_path, CPU, log=QUIET, jobs=2)
     shown = capfd.readouterr().err

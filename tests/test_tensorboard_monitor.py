@@ -1,3 +1,4 @@
+import pytest
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from gan_bench.config import load_suite
@@ -7,6 +8,8 @@ from tests.conftest import TINY_SUITE
 from tests.test_suite import CPU, QUIET
 
 
+@pytest.mark.end_to_end
+@pytest.mark.slow
 def test_runs_write_tensorboard_scalars_and_samples_without_changing_their_records(tmp_path):
     path = tmp_path / "tiny.toml"
     curve = "eval_samples = 200\ncurve_every_steps = 8\ncurve_samples = 100"

@@ -33,6 +33,7 @@ def final_weights(trainer):
     return {k: v.clone() for k, v in trainer.model.state_dict().items()}
 
 
+@pytest.mark.slow
 def test_same_seed_repeats_bit_for_bit(tmp_path):
     a = make_trainer(tmp_path / "a")
     ra = a.fit()
@@ -45,6 +46,7 @@ def test_same_seed_repeats_bit_for_bit(tmp_path):
     assert c.fit().history != ra.history
 
 
+@pytest.mark.slow
 def test_resumed_run_equals_uninterrupted_run(tmp_path):
     uninterrupted = make_trainer(tmp_path / "full")
     uninterrupted.fit()
@@ -91,6 +93,7 @@ def test_resume_refuses_a_different_config(tmp_path):
 
 @pytest.mark.parametrize("bad_value", [float("nan"), torch.tensor(float("inf"))],
                          ids=["float", "device-tensor"])
+@pytest.mark.slow
 def test_non_finite_loss_ends_the_run_as_diverged_at_its_first_bad_step(tmp_path, bad_value):
     """Found at the next log point (steps 5, 10, ...), the run still records step 7, the first
     bad one of 7 and 8, and its history stops at the log point before it."""
@@ -110,6 +113,7 @@ def test_non_finite_loss_ends_the_run_as_diverged_at_its_first_bad_step(tmp_path
     assert (state["status"], state["step"], state["diverged_at_step"]) == ("diverged", 7, 7)
 
 
+@pytest.mark.slow
 def test_a_game_the_discriminator_keeps_winning_ends_the_run_as_stalled(tmp_path, monkeypatch):
     monkeypatch.setattr("gan_bench.stall.STALL_WINDOW_STEPS", 10)
     trainer = make_trainer(tmp_path)
@@ -131,6 +135,7 @@ def test_a_game_the_discriminator_keeps_winning_ends_the_run_as_stalled(tmp_path
     assert again.status == "stalled" and again.stalled_at_step == 15 and again.steps_done == 15
 
 
+@pytest.mark.slow
 def test_extended_run_equals_a_run_given_the_larger_budget_from_the_start(tmp_path):
     uninterrupted = make_trainer(tmp_path / "full")
     uninterrupted.fit()
@@ -166,6 +171,7 @@ def test_extended_run_equals_a_run_given_the_larger_budget_from_the_start(tmp_pa
     ({"train": dataclasses.asdict(dataclasses.replace(TRAIN, steps=8))},
      "at step 12, past the requested budget of 8 steps"),
 ])
+@pytest.mark.slow
 def test_extension_refuses_a_different_run_or_a_smaller_budget(tmp_path, change, message):
     short = dataclasses.replace(TRAIN, steps=12)
     make_trainer(tmp_path / "short", train=short,
@@ -178,6 +184,7 @@ def test_extension_refuses_a_different_run_or_a_smaller_budget(tmp_path, change,
     assert not (tmp_path / "long" / "run.pt").exists()
 
 
+@pytest.mark.slow
 def test_extension_refuses_a_run_that_stalled(tmp_path):
     make_trainer(tmp_path / "short").fit()
     state = read_checkpoint_file(tmp_path / "short" / "run.pt")
@@ -188,6 +195,7 @@ def test_extension_refuses_a_run_that_stalled(tmp_path):
         extended.fit()
 
 
+@pytest.mark.slow
 def test_a_flipped_bit_in_a_checkpoint_is_found_on_load(tmp_path):
     """Before, one flipped bit in the weights loaded without complaint and changed the metrics."""
     make_trainer(tmp_path).fit()
@@ -199,6 +207,7 @@ def test_a_flipped_bit_in_a_checkpoint_is_found_on_load(tmp_path):
         make_trainer(tmp_path).fit()
 
 
+@pytest.mark.slow
 def test_a_checkpoint_written_before_checksums_still_resumes(tmp_path):
     make_trainer(tmp_path).fit()
     state = read_checkpoint_file(tmp_path / "run.pt")
@@ -206,6 +215,7 @@ def test_a_checkpoint_written_before_checksums_still_resumes(tmp_path):
     assert make_trainer(tmp_path).fit().status == "finished"
 
 
+@pytest.mark.slow
 def test_a_stop_signal_saves_the_next_step_and_the_resumed_run_equals_an_uninterrupted_one(
         tmp_path, monkeypatch):
     uninterrupted = make_trainer(tmp_path / "full")

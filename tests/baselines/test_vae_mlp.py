@@ -1,9 +1,11 @@
+import pytest
 import torch
 
 from baselines.vae_mlp import VaeMlp
 from gan_bench.data.mixtures import Grid25
 
 
+@pytest.mark.slow
 def test_training_lowers_the_negative_elbo():
     torch.manual_seed(0)
     dataset = Grid25()

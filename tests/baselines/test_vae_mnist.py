@@ -1,5 +1,6 @@
 from types import SimpleNamespace
 
+import pytest
 import torch
 
 from baselines.vae_mnist import VaeMnist
@@ -15,6 +16,7 @@ def test_architecture_of_the_paper():
     assert model.decoder[0].in_features == 20 and model.decoder[2].out_features == 784
 
 
+@pytest.mark.slow
 def test_training_steps_lower_the_negative_elbo():
     torch.manual_seed(0)
     model = VaeMnist(VaeMnist.Options(hidden=64), DATASET, CPU)

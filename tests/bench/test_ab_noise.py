@@ -22,6 +22,7 @@ def test_the_minimum_effect_has_a_floor_and_grows_with_the_noise():
     assert ab_noise.detectable_change(0.02, 8, 12) >= ab_noise.detectable_change(0.02, 8, 1)
 
 
+@pytest.mark.slow
 def test_the_detectable_change_is_detected_in_most_synthetic_runs():
     """At the change ab_noise calls detectable (90% power), synthetic gate runs with that noise
     find it at least 80% of the time; at half of it, clearly less often."""

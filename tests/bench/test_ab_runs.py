@@ -21,6 +21,7 @@ def test_processes_alternate_in_mirrored_pairs_and_every_process_counts(tmp_path
     assert base.peaks() == {"w": [101, 104, 105, 108, 109, 112]}
 
 
+@pytest.mark.slow
 def test_the_worker_builds_the_trees_own_workloads_and_its_counts_repeat_exactly():
     """Two fresh worker processes on this checkout: the same gated counts, a round per
     requested round, and gan_bench imported from the tree itself."""
@@ -36,6 +37,7 @@ def test_the_worker_builds_the_trees_own_workloads_and_its_counts_repeat_exactly
     assert len(first["rounds"]["step/mog/vae"]) == 2 and first["units"]["step/mog/vae"] == [100, "samples"]
 
 
+@pytest.mark.slow
 def test_bad_options_and_a_selection_of_nothing_are_one_line_errors():
     with pytest.raises(GanBenchError, match="--pairs must be at least 5"):
         AbOptions(pairs=3)

@@ -46,6 +46,7 @@ def test_a_change_must_be_both_significant_and_larger_than_the_minimum_effect(ch
     assert verdict(Change(1.0, 1.0 + change, change, change, change, p), p, min_effect=0.05) == expected
 
 
+@pytest.mark.slow
 def test_power_and_false_alarms_on_synthetic_gate_runs():
     """200 synthetic gate runs of 8 processes a side with 2% noise between processes: a 10%
     slowdown is caught in at least 95% of them, A/A alarms in at most 5%."""
@@ -60,6 +61,7 @@ def test_power_and_false_alarms_on_synthetic_gate_runs():
     assert flagged(0.0) <= 0.05 * runs
 
 
+@pytest.mark.slow
 def test_holm_keeps_alarms_across_many_workloads_rare():
     """Twelve A/A workloads per run: a run with any false alarm stays rare (Holm holds the
     family-wise rate), though each workload is tested."""

@@ -1,5 +1,7 @@
 import copy
 
+import pytest
+
 from gan_bench.bench.quality_exact import compare_runs, digest, first_parting, train_tree
 from gan_bench.provenance import PROJECT_ROOT
 
@@ -23,6 +25,7 @@ def test_runs_differing_only_in_timing_are_identical_and_any_numeric_difference_
                                                               ("s", "NUMERICS CHANGED")]
 
 
+@pytest.mark.slow
 def test_the_same_code_trains_bit_for_bit_alike_in_two_processes(tiny_suite):
     """The exact tier's premise, on this machine: two fresh processes running the same seeded
     suite with the same code give identical fingerprints."""

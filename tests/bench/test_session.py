@@ -62,6 +62,7 @@ def replace_model(monkeypatch):
     return replace
 
 
+@pytest.mark.slow
 def test_a_model_doing_twice_the_work_is_a_regression_named_by_its_workload(
         tmp_path, capsys, replace_model, costed_steps):
     baseline = tmp_path / "baseline.json"
@@ -82,6 +83,7 @@ def test_a_model_doing_twice_the_work_is_a_regression_named_by_its_workload(
     assert "verdict: FAILED (slower: step/mog/gan-nonsaturating)" in captured.out
 
 
+@pytest.mark.slow
 def test_a_clean_run_passes_against_its_own_baseline(tmp_path, capsys, costed_steps):
     baseline = tmp_path / "baseline.json"
     assert main(["bench", "--only", MOG_STEPS, "--no-quality", *FAST, "--save", str(baseline)]) == 0
@@ -89,6 +91,8 @@ def test_a_clean_run_passes_against_its_own_baseline(tmp_path, capsys, costed_st
     assert "verdict: passed" in capsys.readouterr().out
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_an_invariant_minimum_given_to_compare_overrides_the_baselines(tmp_path, capsys):
     """A baseline saved with an unreachable matmul-peak floor fails; the same comparison given a
     reachable floor passes, and the table shows the floor used."""
@@ -109,6 +113,7 @@ def test_an_invariant_minimum_given_to_compare_overrides_the_baselines(tmp_path,
     assert "0.01" in row and "ok" in row
 
 
+@pytest.mark.slow
 def test_a_threshold_given_to_compare_overrides_the_baselines(tmp_path, capsys):
     """The speed table's threshold column is the baseline's threshold unless --compare is given
     one."""
@@ -130,6 +135,7 @@ def test_a_threshold_given_to_compare_overrides_the_baselines(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("broken", [False, True], ids=["clean", "broken-learning-rate"])
+@pytest.mark.slow
 def test_quality_runs_are_checked_against_the_committed_seed_bands(capsys, replace_model, broken):
     if broken:
         replace_model("gan-mlp", BrokenLearningRate)

@@ -55,6 +55,7 @@ def assert_same_parameters(a: GanMnist, b: GanMnist) -> None:
         torch.testing.assert_close(theirs[name], value, rtol=1e-9, atol=1e-12, msg=name)
 
 
+@pytest.mark.slow
 def test_simultaneous_form_ends_at_the_reference_steps_parameters():
     reference, other = trained_pair(simultaneous=True)
     assert all(p.dtype == torch.float64 for p in [*reference.parameters(), *other.parameters()])
@@ -66,6 +67,7 @@ def test_simultaneous_form_ends_at_the_reference_steps_parameters():
                               untrained.discriminator[5].weight.to(torch.float64))
 
 
+@pytest.mark.slow
 def test_the_usual_sequential_form_is_a_different_update():
     reference, other = trained_pair(simultaneous=False)
     with pytest.raises(AssertionError):

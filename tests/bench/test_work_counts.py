@@ -1,3 +1,5 @@
+import pytest
+
 from gan_bench.bench.work_counts import compare_counts, operator_changes
 
 
@@ -76,6 +78,7 @@ def test_operator_changes_name_the_largest_first():
     assert operator_changes({}, {f"op{i}": i + 1 for i in range(6)}, most=2).endswith("(+4 more)")
 
 
+@pytest.mark.slow
 def test_two_percent_more_flops_in_the_2d_gan_step_is_more_work():
     """The real 2-D GAN step against itself plus a matrix product of about 2% of its FLOPs: the
     counts of two calls of the same step are equal, and the extra product is MORE WORK, whatever

@@ -211,6 +211,8 @@ def test_cli_fetch_prints_the_path_or_one_line_error(offline, capsys, monkeypatc
     assert err.startswith("gan-bench: error: MNIST is not available") and err.count("\n") == 1
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_real_mnist_has_the_papers_split():
     """The one test on the real data: fetched into the cache folder on first use (about 20 MB)."""
     arrays = mnist.load_mnist()

@@ -54,6 +54,7 @@ def test_registering_and_constructing_read_nothing(monkeypatch, tmp_path):
     assert not (tmp_path / "cache").exists()
 
 
+@pytest.mark.network
 def test_batches_are_a_pure_function_of_step_and_seed(dataset):
     first = dataset.train_batch(4, 6, seed=3)
     assert first.shape == (6, 3, 28, 28) and first.dtype == torch.float32
@@ -67,6 +68,7 @@ def test_batches_are_a_pure_function_of_step_and_seed(dataset):
         dataset.train_batch(0, 0, seed=0)
 
 
+@pytest.mark.network
 def test_every_channel_is_a_real_training_digit_drawn_independently(dataset, digit_index):
     digits = digits_of(dataset.train_batch(7, 200, seed=1), digit_index)
     assert digits.shape == (200, 3)
@@ -75,6 +77,7 @@ def test_every_channel_is_a_real_training_digit_drawn_independently(dataset, dig
     assert digits.unique().numel() > 590
 
 
+@pytest.mark.network
 def test_the_real_set_is_fixed_and_labelled_by_its_true_triples(dataset, real_images, mnist_arrays,
                                                                 digit_index):
     images, triples = real_images, dataset.train_triples()
@@ -90,6 +93,7 @@ def test_the_real_set_is_fixed_and_labelled_by_its_true_triples(dataset, real_im
     assert not torch.equal(dataset.train_batch(0, 10, seed=0), images[:10])
 
 
+@pytest.mark.network
 def test_mean_pixel_is_the_mnist_mean_in_every_channel(dataset, mnist_arrays):
     mean = dataset.mean_train_pixel
     assert mean.shape == (3 * 784,)
@@ -100,6 +104,7 @@ def test_mean_pixel_is_the_mnist_mean_in_every_channel(dataset, mnist_arrays):
     assert float((batch_mean - mean).abs().mean()) < 0.01
 
 
+@pytest.mark.network
 def test_reference_models_run_unchanged(dataset, real_images):
     real = TrainingData(TrainingData.Options(), dataset, CPU).sample(20)
     assert torch.equal(real, real_images[:20])

@@ -19,6 +19,8 @@ def test_coverage_counts_classes_and_measures_kl():
     assert result["class_kl_nats"] == pytest.approx(math.log(10))
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_the_test_set_covers_all_ten_digits():
     dataset = Mnist()
     result = class_coverage_metric(dataset, dataset.parzen_test().reshape(-1, 1, 28, 28))
@@ -26,6 +28,8 @@ def test_the_test_set_covers_all_ten_digits():
     assert result["class_kl_nats"] < 0.001  # 99% accuracy: near the test set's own frequencies
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_modes_command_reports_classes_for_mnist(tmp_path, capsys):
     dataset = Mnist()
     ones = dataset.parzen_test()[dataset.test_labels() == 1][:200]

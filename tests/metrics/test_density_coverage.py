@@ -8,7 +8,9 @@ from gan_bench.metrics import fid
 from gan_bench.metrics.density_coverage import NEAREST_K, density_coverage
 from gan_bench.metrics.inception_features import features_of
 
-pytestmark = pytest.mark.usefixtures("one_thread")
+pytestmark = [pytest.mark.slow, pytest.mark.network]
+
+pytestmark = [pytest.mark.slow, pytest.mark.network, pytest.mark.usefixtures("one_thread")]
 
 
 def gaussian_features(n, seed, shift=0.0):

@@ -69,6 +69,8 @@ def frechet_distance_float64(features_a: np.ndarray, features_b: np.ndarray) -> 
     return float(((mean_a - mean_b) ** 2).sum() + np.trace(cov_a) + np.trace(cov_b) - 2 * trace_root)
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_equals_a_float64_frechet_distance_on_the_penultimate_features(runs, digits):
     with torch.no_grad():
         features = [load_classifier().penultimate(images).double().numpy()
@@ -78,6 +80,7 @@ def test_equals_a_float64_frechet_distance_on_the_penultimate_features(runs, dig
     assert runs.distances["real_digits"] == pytest.approx(direct, rel=1e-5)
 
 
+@pytest.mark.slow
 def test_identical_sets_are_near_zero_and_degraded_digits_far(runs):
     distances = runs.distances
     assert abs(distances["identical"]) < 1e-6
@@ -102,6 +105,7 @@ def test_cache_name_holds_dataset_split_count_extractor_and_classifier_hash(monk
     assert domain_fid.domain_cache_name(10_000) == name.replace(WEIGHTS_SHA256, "0" * 64)
 
 
+@pytest.mark.network
 def test_registered_metric_compares_with_the_10000_test_digits(monkeypatch, digits):
     calls = []
     monkeypatch.setattr(domain_fid, "domain_frechet_distance", lambda *args: calls.append(args) or 1.5)
@@ -119,12 +123,14 @@ def test_registered_metric_compares_with_the_10000_test_digits(monkeypatch, digi
     (torch.full((10, 1, 28, 28), 1.5), r"finite image values in \[0, 1\]"),
     (torch.full((10, 1, 28, 28), float("nan")), r"finite image values in \[0, 1\]"),
 ])
+@pytest.mark.network
 def test_bad_samples_are_clear_errors(digits, tmp_path, samples, message):
     with pytest.raises(GanBenchError, match=message):
         domain_fid.domain_frechet_distance(samples, digits.real, "unused", cache_root=tmp_path)
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.network
 def test_bad_dataset_or_real_count_is_a_clear_error(digits):
     ring = registry.get_dataset("ring8")()
     with pytest.raises(GanBenchError, match="metric 'domain_fid' is not available for dataset 'ring8'"):
@@ -133,6 +139,8 @@ def test_bad_dataset_or_real_count_is_a_clear_error(digits):
         domain_fid.domain_fid_for_dataset(Mnist(), digits.samples, real_count=10_001)
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_no_file_in_torch_fidelitys_cache_is_ever_unpickled(digits, tmp_path, monkeypatch):
     """Before, the domain FID turned torch-fidelity's cache on, in $GAN_BENCH_CACHE/torch-fidelity,
     which torch-fidelity reads with weights_only=False: pickles planted there ran. Now torch-fidelity
@@ -149,6 +157,8 @@ def test_no_file_in_torch_fidelitys_cache_is_ever_unpickled(digits, tmp_path, mo
     assert abs(distance) < 1e-6  # the real set is the first 500 test digits, digits.samples too
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_a_pickle_planted_in_gan_benchs_own_cache_is_refused(digits, tmp_path, monkeypatch):
     monkeypatch.setenv("GAN_BENCH_CACHE", str(tmp_path))
     marker = tmp_path / "code-ran"

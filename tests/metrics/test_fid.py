@@ -24,6 +24,8 @@ from gan_bench.errors import GanBenchError
 from gan_bench.metrics import fid, inception_weights, real_features_cache
 from tests.conftest import RunsCodeWhenUnpickled
 
+pytestmark = [pytest.mark.slow, pytest.mark.network]
+
 N_REAL = 8
 KID_SUBSET = 4
 
@@ -41,7 +43,7 @@ class GrayAsRgb(Dataset):
         return self.images[index]
 
 
-pytestmark = pytest.mark.usefixtures("one_thread")
+pytestmark = [pytest.mark.slow, pytest.mark.network, pytest.mark.usefixtures("one_thread")]
 
 
 @pytest.fixture(scope="module")

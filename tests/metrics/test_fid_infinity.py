@@ -31,6 +31,7 @@ def test_a_shifted_distribution_extrapolates_to_its_true_distance():
     assert result["fid_at_2000"] > result["fid_infinity"]
 
 
+@pytest.mark.slow
 def test_the_fit_starts_where_fid_is_linear_in_one_over_n_and_hits_the_known_distance():
     """64-d Gaussian features, the generated ones shifted by 0.15 and scaled by 1.2 in every
     dimension: the true Fréchet distance is 64 (0.15^2 + (1.2 - 1)^2) = 4.0, and 50,000 real

@@ -20,6 +20,7 @@ def gan(**options):
     return GanMlp(GanMlp.Options(**{**SMALL.__dict__, **options}), Ring8(), CPU)
 
 
+@pytest.mark.slow
 def test_the_minimax_gradient_vanishes_where_d_rejects_the_samples_and_the_other_does_not():
     """The GAN paper's saturation argument on a real generator: push D's output bias down until
     D(G(z)) is near 0; d/dlogit log(1 - D) = -D there, while d/dlogit -log D = D - 1."""
@@ -40,6 +41,7 @@ def test_the_minimax_gradient_vanishes_where_d_rejects_the_samples_and_the_other
     assert ratio == pytest.approx(d / (1 - d), rel=0.5)
 
 
+@pytest.mark.slow
 def test_the_probe_leaves_the_model_and_its_batch_norm_statistics_as_they_were():
     model = gan()
     before = copy.deepcopy(model.state_dict())
@@ -49,6 +51,7 @@ def test_the_probe_leaves_the_model_and_its_batch_norm_statistics_as_they_were()
     assert all(p.grad is None for p in model.parameters())
 
 
+@pytest.mark.slow
 def test_game_scores_d_star_error_and_both_gradients_and_nothing_for_a_vae():
     model = gan()
     result = score(Ring8(), model.sample(400), ["game"], model)

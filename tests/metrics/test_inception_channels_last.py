@@ -8,7 +8,9 @@ from gan_bench.data.mnist import Mnist
 from gan_bench.metrics import inception_weights
 from gan_bench.metrics.inception_channels_last import InceptionV3ChannelsLast
 
-pytestmark = pytest.mark.usefixtures("one_thread")
+pytestmark = [pytest.mark.slow, pytest.mark.network]
+
+pytestmark = [pytest.mark.slow, pytest.mark.network, pytest.mark.usefixtures("one_thread")]
 
 
 def test_features_equal_torch_fidelity_extractor_on_mnist():

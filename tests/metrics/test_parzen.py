@@ -78,6 +78,7 @@ def test_single_sigma_is_one_column_of_the_grid(cloud):
 
 
 @pytest.mark.parametrize("chunk_size", [1, 7, 59, 1000])
+@pytest.mark.slow
 def test_independent_of_chunk_size(chunk_size):
     generator = torch.Generator().manual_seed(2)
     samples, points = torch.rand(500, 784, generator=generator), torch.rand(60, 784, generator=generator)
@@ -133,6 +134,7 @@ def test_mixture_log_likelihood_matches_scipy_and_torch():
 
 
 @pytest.mark.parametrize("dataset", [Ring8(), Grid25()], ids=["ring8", "grid25"])
+@pytest.mark.slow
 def test_parzen_of_true_samples_approaches_the_exact_ll(dataset):
     samples = dataset.sample(10_000, torch.Generator().manual_seed(11))[0]
     result = parzen_for_dataset(dataset, samples)
@@ -165,6 +167,7 @@ def test_image_datasets_use_their_split_and_the_paper_grid():
     assert result["n_validation"] == 1000
 
 
+@pytest.mark.slow
 def test_metric_is_registered_and_returns_prefixed_scalars():
     assert registry.get_metric("parzen") is parzen_metric
     dataset = Ring8()
@@ -180,6 +183,7 @@ def test_unsupported_dataset_and_mismatched_points_are_user_errors():
         parzen_log_likelihood(torch.zeros(3, 2), torch.zeros(4, 784), 0.1)
 
 
+@pytest.mark.slow
 def test_cli_prints_the_protocol_as_json(tmp_path, capsys):
     points = Ring8().sample(3000, torch.Generator().manual_seed(7))[0]
     np.save(tmp_path / "s.npy", points.numpy())

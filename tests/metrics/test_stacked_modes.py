@@ -29,11 +29,13 @@ def stacks(digit_images: torch.Tensor, triples: list[tuple[int, int, int]]) -> t
     return digit_images[torch.tensor(triples)]
 
 
+@pytest.mark.network
 def test_modes_number_the_triples_channel_by_channel(digit_images):
     modes = predicted_modes(stacks(digit_images, [(7, 2, 1), (0, 0, 9), (9, 0, 0), (5, 5, 5)]))
     assert modes.tolist() == [721, 9, 900, 555]
 
 
+@pytest.mark.network
 def test_a_single_mode_covers_one_with_kl_log_1000(digit_images):
     samples = stacks(digit_images, [(3, 1, 4)] * 40)
     result = registry.get_metric("stacked_modes")(StackedMnist(), samples)
@@ -41,6 +43,8 @@ def test_a_single_mode_covers_one_with_kl_log_1000(digit_images):
     assert result["stacked_mode_kl_nats"] == pytest.approx(math.log(1000))
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_all_1000_triples_once_cover_every_mode_with_kl_zero(digit_images):
     samples = stacks(digit_images, list(itertools.product(range(10), repeat=3)))
     result = stacked_modes_metric(StackedMnist(), samples)
@@ -55,6 +59,8 @@ def test_kl_of_an_uneven_mix():
     assert result == {"stacked_modes_covered": 2, "stacked_mode_kl_nats": pytest.approx(expected)}
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_real_stacked_images_are_classified_by_their_true_triples():
     dataset = StackedMnist()
     images, triples = dataset.train_images()[:300], dataset.train_triples()[:300]
@@ -80,6 +86,7 @@ def test_other_datasets_are_refused():
         stacked_modes_metric(Mnist(), torch.zeros(2, 3, 28, 28))
 
 
+@pytest.mark.network
 def test_modes_command_reports_stacked_modes(digit_images, tmp_path, capsys):
     samples = stacks(digit_images, [(1, 2, 3)] * 5 + [(4, 5, 6)] * 5)
     np.save(tmp_path / "samples.npy", (samples.numpy() * 255).round().astype(np.uint8))

@@ -49,6 +49,7 @@ def integrated_jsd_to_one_mode(dataset, cells_per_std=12, half_width_std=7.0) ->
 
 
 @pytest.mark.parametrize("dataset", DATASETS, ids=lambda d: d.name)
+@pytest.mark.slow
 def test_samples_of_p_data_itself_give_a_jsd_near_0_and_d_star_near_one_half(dataset):
     """The estimate's bias at 2,500 samples, from the kernel's smoothing of p_g
     (results/theory/jsd_p_data_bias.json, benchmarks/jsd_p_data_bias.py)."""
@@ -60,6 +61,7 @@ def test_samples_of_p_data_itself_give_a_jsd_near_0_and_d_star_near_one_half(dat
     assert float(d_star.mean()) == pytest.approx(0.5, abs=0.03)
 
 
+@pytest.mark.slow
 def test_the_standard_error_spans_the_spread_over_sample_draws_and_the_bias_is_reported():
     """p_data's own samples, ring8: the JSD varies over independent draws of 2,500 samples by
     about 0.0023 nats, twice the Monte Carlo error given one fitted q. The bootstrap standard error
@@ -78,6 +80,7 @@ def test_the_standard_error_spans_the_spread_over_sample_draws_and_the_bias_is_r
 
 
 @pytest.mark.parametrize("dataset", DATASETS, ids=lambda d: d.name)
+@pytest.mark.slow
 def test_the_jsd_does_not_depend_on_the_order_of_the_samples(dataset):
     """p_data's samples saved sorted by mode: fitting q on the first half and choosing its width on
     the second would fit some modes and validate on others (0.685 nats on ring8, 0.662 on grid25,
@@ -89,6 +92,7 @@ def test_the_jsd_does_not_depend_on_the_order_of_the_samples(dataset):
 
 
 @pytest.mark.parametrize("dataset", DATASETS, ids=lambda d: d.name)
+@pytest.mark.slow
 def test_p_g_on_one_mode_gives_the_integrated_jsd_within_5_percent(dataset):
     exact = integrated_jsd_to_one_mode(dataset)
     # the closed form for well separated modes, K of them: 1/2 ((K-1)/K log 2 + 1/K log(2/(K+1)))
@@ -100,6 +104,7 @@ def test_p_g_on_one_mode_gives_the_integrated_jsd_within_5_percent(dataset):
     assert jsd == pytest.approx(exact, rel=0.05) and stderr < 0.01
 
 
+@pytest.mark.slow
 def test_a_discriminator_set_to_d_star_has_no_d_star_error_and_a_constant_one_has_some():
     dataset = Ring8()
     density = GeneratorDensity.from_samples(dataset, one_mode(dataset))
@@ -119,6 +124,7 @@ def test_too_few_samples_and_images_are_one_line_errors():
         theory_metric(Mnist(), torch.zeros(50, 1, 28, 28))
 
 
+@pytest.mark.slow
 def test_theory_command_prints_the_jsd_and_c_of_g(tmp_path, capsys):
     path = tmp_path / "samples.npy"
     np.save(path, one_mode(Ring8()).numpy())

@@ -1,0 +1,83 @@
+"""The text of one leaderboard cell: one number format for every value, the kind of ± named by the
+table, a 95% interval where enough seeds finished, and how many of the row's runs a value stands on.
+
+Numbers are written in fixed notation, never with an exponent. A value alone keeps 4 significant
+figures (trailing zeros dropped); a mean ± spread shows the spread to 2 significant figures and
+the mean to the same decimal place, dropping a trailing zero only where both have one.
+"""
+
+import math
+
+import pandas as pd
+from scipy import stats
+
+SIGNIFICANT = 4
+SPREAD_SIGNIFICANT = 2
+INTERVAL_LEVEL = 0.95
+INTERVAL_MIN_RUNS = 3  # fewer seeds give a t-interval too wide to say anything
+
+
+def number(value: float, significant: int = SIGNIFICANT) -> str:
+    """``value`` to ``significant`` figures in fixed notation: 10000, 0.1668, 3592, inf."""
+    if not math.isfinite(value):
+        return "n/a" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if value == 0:
+        return "0"
+    decimals = max(0, significant - 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _spread_decimals(spread: float) -> int:
+    return max(0, SPREAD_SIGNIFICANT - 1 - math.floor(math.log10(spread)))
+
+
+def mean_and_spread(mean: float, spread: float) -> tuple[str, str, int]:
+    """(mean, spread, decimals) written to the spread's precision: ('3592', '550', 0),
+    ('197.9', '2.4', 1), ('225', '2', 0) rather than ('225.0', '2.0')."""
+    decimals = _spread_decimals(spread)
+    while decimals > 0 and f"{mean:.{decimals}f}".endswith("0") and f"{spread:.{decimals}f}".endswith("0"):
+        decimals -= 1
+    return f"{mean:.{decimals}f}", f"{spread:.{decimals}f}", decimals
+
+
+def t_interval(mean: float, std: float, count: int) -> tuple[float, float]:
+    """The 95% Student-t interval for a mean of ``count`` seeds with sample std ``std``."""
+    return stats.t.interval(INTERVAL_LEVEL, count - 1, loc=mean, scale=std / math.sqrt(count))
+
+
+def measured_cell(mean: float, std: float, count: float, runs: int, stalled: int = 0,
+                  diverged: int = 0) -> str:
+    """``mean ± std [95% interval]`` over the ``count`` finished runs that have the value, saying
+    so where that is fewer than the row's ``runs``: '191 (1 of 3 runs; 2 stalled)'."""
+    if pd.isna(mean):
+        return "n/a"
+    count = 0 if pd.isna(count) else int(count)
+    if pd.isna(std) or not math.isfinite(mean) or not math.isfinite(std):
+        text = number(mean)
+    elif std == 0:
+        text = f"{number(mean)} ± 0"
+    else:
+        shown_mean, shown_std, decimals = mean_and_spread(mean, std)
+        text = f"{shown_mean} ± {shown_std}"
+        if count >= INTERVAL_MIN_RUNS:
+            low, high = t_interval(mean, std, count)
+            text += f" [{low:.{decimals}f}, {high:.{decimals}f}]"
+    if count >= runs:
+        return text
+    not_scored = runs - count - stalled - diverged
+    reasons = [f"{n} {why}" for n, why in ((stalled, "stalled"), (diverged, "diverged"),
+                                            (not_scored, "not scored")) if n > 0]
+    why = f"; {', '.join(reasons)}" if reasons else ""
+    return f"{text} ({count} of {runs} runs{why})"
+
+
+def published_cell(value: float, stderr: float = math.nan, trials: float = math.nan) -> str:
+    """A paper's number, with its standard error named as one: '6.3 ± 0.5 (s.e., 10 trials)'."""
+    if pd.isna(value):
+        return "n/a"
+    if pd.isna(stderr):
+        return number(value)
+    shown_value, shown_stderr, _ = mean_and_spread(value, stderr) if stderr > 0 else (number(value), "0", 0)
+    over = "" if pd.isna(trials) else f", {trials:.0f} trials"
+    return f"{shown_value} ± {shown_stderr} (s.e.{over})"
