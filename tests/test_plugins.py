@@ -65,7 +65,10 @@ def test_an_installed_plugin_is_found_by_its_entry_point_and_timed_by_bench(tmp_
     assert saved.returncode == 0, saved.stderr
     workloads = json.loads((tmp_path / "baseline.json").read_text())["workloads"]
     assert list(workloads) == ["step/tiny/tiny-gan"] and workloads["step/tiny/tiny-gan"]["ratio"] > 0
-    compared = gan_bench(*timing, "--compare", "baseline.json", cwd=tmp_path, pythonpath=paths)
+    # the comparison runs and names the plugin's workload; its verdict must not hang on the
+    # machine's load (no test asserts on wall-clock time), so only a 99% fall would fail it
+    compared = gan_bench(*timing, "--compare", "baseline.json", "--threshold", "0.99", cwd=tmp_path,
+                         pythonpath=paths)
     assert compared.returncode == 0 and "step/tiny/tiny-gan" in compared.stdout + compared.stderr
 
 
