@@ -6,6 +6,7 @@ import math
 import os
 import shlex
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from gan_bench.errors import GanBenchError
@@ -52,6 +53,7 @@ def _run_through_submitit(args, suite, log) -> int:
     from gan_bench.figures import write_figures
     from gan_bench.leaderboard import write_leaderboard
     from gan_bench.seeding import resolve_device
+    from gan_bench.stop_signals import stop_on_signals
     from gan_bench.suite import prepare_suite
 
     slurm_options = dict(item.partition("=")[::2] for item in args.slurm_option)
@@ -62,13 +64,16 @@ def _run_through_submitit(args, suite, log) -> int:
     results_dir = prepared.results_dir.resolve()
     run_jobs = [RunJob(suite.path.resolve(), job.run_id, results_dir, args.device, args.seeds,
                        args.compile, prepared.extend_from_dir, args.threads) for job in prepared.pending]
-    jobs = submit_runs(run_jobs, results_dir, options, log) if run_jobs else []
-    if not (args.wait or args.executor == "submitit-local"):
-        print(f"{len(jobs)} jobs submitted; follow them with `gan-bench status {args.suite} "
-              f"--results {args.results}`, and rebuild the leaderboard with `gan-bench leaderboard "
-              f"{suite.name} --results {args.results}` when they have ended")
-        return 0
-    failed = wait_for(jobs, log)
+    waits = args.wait or args.executor == "submitit-local"
+    local = args.executor == "submitit-local"  # a stop reaches its jobs (wait_for); SLURM's run on
+    with stop_on_signals() if local else nullcontext():
+        jobs = submit_runs(run_jobs, results_dir, options, log) if run_jobs else []
+        if not waits:
+            print(f"{len(jobs)} jobs submitted; follow them with `gan-bench status {args.suite} "
+                  f"--results {args.results}`, and rebuild the leaderboard with `gan-bench "
+                  f"leaderboard {suite.name} --results {args.results}` when they have ended")
+            return 0
+        failed = wait_for(jobs, log, [run_job.run_id for run_job in run_jobs], results_dir)
     evaluate_runs(prepared.all_jobs, results_dir, resolve_device(args.device),
                   suite.meta.evaluation_metrics, log)
     if write_leaderboard(results_dir, suite.published).empty:
