@@ -10,6 +10,13 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from gan_bench.errors import GanBenchError
+from gan_bench.option_values import (
+    OneLineParser,
+    at_least_one,
+    at_least_zero,
+    key_equals_value,
+    positive_number,
+)
 
 DEFAULT_RESULTS = Path("results")
 
@@ -22,6 +29,7 @@ def cmd_run(args) -> int | None:
     from gan_bench.leaderboard import write_leaderboard
     from gan_bench.seeding import resolve_device
     from gan_bench.suite import run_suite
+    from gan_bench.writable_folder import require_writable_folder
 
     suite = load_suite(args.suite)
     _set_threads(args.threads)
@@ -34,8 +42,13 @@ def cmd_run(args) -> int | None:
         tqdm.write(message, file=sys.stderr)
 
     if args.executor != "local":
+        if args.tensorboard is not None:
+            raise GanBenchError(f"--tensorboard works with --executor local only, not "
+                                f"{args.executor}: its jobs would not write it")
         return _run_through_submitit(args, suite, log)
     device = resolve_device(args.device)
+    if args.tensorboard is not None:  # refused now, not at the first write after minutes of training
+        require_writable_folder(args.tensorboard, "--tensorboard folder")
     results_dir = run_suite(suite, args.results, device, args.seeds, log=log, jobs=args.jobs,
                             only=args.only, extend_from=args.extend_from, compile=args.compile,
                             tensorboard_dir=args.tensorboard)
@@ -48,7 +61,7 @@ def cmd_run(args) -> int | None:
 def _run_through_submitit(args, suite, log) -> int:
     """``--executor slurm`` or ``submitit-local``: one job per pending run (gan_bench.cluster_runs);
     with ``--wait`` (the default for submitit-local) the leaderboard once every job has ended."""
-    from gan_bench.cluster_runs import ClusterOptions, RunJob, submit_runs, wait_for
+    from gan_bench.cluster_runs import ClusterOptions, RunJob, require_executor, submit_runs, wait_for
     from gan_bench.evaluations import evaluate_runs
     from gan_bench.figures import write_figures
     from gan_bench.leaderboard import write_leaderboard
@@ -56,9 +69,10 @@ def _run_through_submitit(args, suite, log) -> int:
     from gan_bench.stop_signals import stop_on_signals
     from gan_bench.suite import prepare_suite
 
-    slurm_options = dict(item.partition("=")[::2] for item in args.slurm_option)
+    slurm_options = dict(args.slurm_option)
     options = ClusterOptions(args.executor, args.partition, args.time, args.gpus_per_run,
                              args.cpus_per_run, args.mem, args.array_parallelism, slurm_options)
+    require_executor(options)  # before the results folder is made
     prepared = prepare_suite(suite, args.results, args.seeds, log, args.only, args.extend_from,
                              args.compile)
     results_dir = prepared.results_dir.resolve()
@@ -383,7 +397,7 @@ def _timing_arguments(parser) -> None:
                         help="timed rounds per workload (default 10; 5 per process with --against)")
     parser.add_argument("--warmup-rounds", type=int, default=None,
                         help="untimed rounds first (default 2; 1 with --against)")
-    parser.add_argument("--round-seconds", type=float, default=None,
+    parser.add_argument("--round-seconds", type=positive_number, default=None,
                         help="how long a round of one workload lasts (default 0.15; 0.1 with --against)")
     parser.add_argument("--pairs", type=int, default=10,
                         help="with --against, --calibrate and bisect: processes per side (default 10)")
@@ -392,7 +406,7 @@ def _timing_arguments(parser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="gan-bench", description="Benchmark and evaluation suite for GANs.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -414,15 +428,16 @@ def build_parser() -> argparse.ArgumentParser:
                          help="wait for every job, report failures, rebuild the leaderboard "
                               "(always with submitit-local)")
     cluster.add_argument("--partition", default=None)
-    cluster.add_argument("--time", type=int, default=240, metavar="MINUTES",
+    cluster.add_argument("--time", type=at_least_one, default=240, metavar="MINUTES",
                          help="time limit of each job; at its pre-timeout signal a job requeues "
                               "itself and resumes from its last checkpoint (default 240)")
-    cluster.add_argument("--gpus-per-run", type=int, default=0)
-    cluster.add_argument("--cpus-per-run", type=int, default=1)
-    cluster.add_argument("--mem", type=float, default=None, metavar="GB")
-    cluster.add_argument("--array-parallelism", type=int, default=256,
+    cluster.add_argument("--gpus-per-run", type=at_least_zero, default=0)
+    cluster.add_argument("--cpus-per-run", type=at_least_one, default=1)
+    cluster.add_argument("--mem", type=positive_number, default=None, metavar="GB")
+    cluster.add_argument("--array-parallelism", type=at_least_one, default=256,
                          help="jobs of the array running at once")
     cluster.add_argument("--slurm-option", action="append", default=[], metavar="KEY=VALUE",
+                         type=key_equals_value,
                          help="any other sbatch option, e.g. account=myproject (repeatable)")
     run.add_argument("--tensorboard", type=Path, default=None, metavar="DIR",
                      help="write losses, D on real and generated data, curve metrics and samples to "

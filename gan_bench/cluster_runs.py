@@ -30,6 +30,7 @@ is lost, SIGTERM is not.
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import time
@@ -110,12 +111,24 @@ class RunJob:
         return submitit.helpers.DelayedSubmission(self)
 
 
-def make_executor(options: ClusterOptions, folder: Path):
+def require_executor(options: ClusterOptions) -> None:
+    """submitit installed, and for SLURM its ``sbatch`` and ``srun`` on PATH, or a one-line error."""
     try:
-        import submitit
+        import submitit  # noqa: F401
     except ImportError:
         raise GanBenchError(f"--executor {options.executor} needs submitit: "
                             "pip install 'gan-bench[slurm]'") from None
+    if options.executor == "slurm":
+        missing = [tool for tool in ("sbatch", "srun") if shutil.which(tool) is None]
+        if missing:
+            raise GanBenchError(f"--executor slurm needs SLURM's {' and '.join(missing)} on PATH: "
+                                "run it on a SLURM login node")
+
+
+def make_executor(options: ClusterOptions, folder: Path):
+    require_executor(options)
+    import submitit
+
     if options.executor == "submitit-local":
         executor = submitit.LocalExecutor(folder=str(folder))
         executor.update_parameters(timeout_min=options.time_min)
@@ -247,11 +260,30 @@ def submitted_jobs(results_dir: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
     latest = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        note = json.loads(line)
+    for number, line in enumerate(path.read_bytes().splitlines(), 1):
+        note = _job_note(line)
+        if note is None:
+            raise GanBenchError(f"{path}, line {number}: not a job note (a JSON object with string "
+                                f"{', '.join(NOTE_KEYS)}); remove the line, or the file, to go on")
         latest[note["run_id"]] = note
     return {run_id: note | {"job_state": scheduler_state(path.parent, note)}
             for run_id, note in latest.items()}
+
+
+NOTE_KEYS = ("run_id", "job_id", "executor")
+
+
+def _job_note(line: bytes) -> dict | None:
+    """One line of jobs.jsonl as a job note, or None if it is not one (truncated, not JSON, a key
+    missing or not a string, an unknown executor, a job id other than digits and ``_``)."""
+    try:
+        note = json.loads(line)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(note, dict) or not all(isinstance(note.get(key), str) for key in NOTE_KEYS):
+        return None
+    known = note["executor"] in EXECUTORS and re.fullmatch(r"[0-9_]+", note["job_id"])
+    return note if known else None
 
 
 def scheduler_state(folder: Path, note: dict) -> str:

@@ -176,3 +176,48 @@ def test_a_job_killed_after_its_run_was_recorded_is_reported_as_recorded(tmp_pat
     assert logged == ["vae__ring8__seed0: recorded (job 4242 ended abnormally after recording it: "
                       "Job 4242 (task: 0) failed: killed by signal SIGKILL)"]
     assert wait_for([JobKilledAfterRecording()], logged.append, ["gan__ring8__seed0"], results_dir) == 1
+
+
+def test_slurm_without_sbatch_or_srun_is_one_line_before_the_results_folder_is_made(
+        tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "no-slurm-here"))
+    (tmp_path / "tiny.toml").write_text(TINY_SUITE)
+    assert main(["run", str(tmp_path / "tiny.toml"), "--executor", "slurm",
+                 "--results", str(tmp_path / "results")]) == 2
+    assert capsys.readouterr().err == ("gan-bench: error: --executor slurm needs SLURM's sbatch and "
+                                       "srun on PATH: run it on a SLURM login node\n")
+    assert not (tmp_path / "results").exists()
+
+
+def test_tensorboard_under_an_executor_is_refused_not_dropped(tmp_path, capsys):
+    (tmp_path / "tiny.toml").write_text(TINY_SUITE)
+    assert main(["run", str(tmp_path / "tiny.toml"), "--executor", "submitit-local", "--tensorboard",
+                 str(tmp_path / "tb"), "--results", str(tmp_path / "results")]) == 2
+    assert capsys.readouterr().err == ("gan-bench: error: --tensorboard works with --executor local "
+                                       "only, not submitit-local: its jobs would not write it\n")
+    assert not (tmp_path / "results").exists() and not (tmp_path / "tb").exists()
+
+
+def test_a_tensorboard_folder_that_cannot_be_written_is_refused_before_training(tmp_path, capsys):
+    (tmp_path / "tiny.toml").write_text(TINY_SUITE)
+    (tmp_path / "tb").write_text("a file where the folder would be")
+    assert main(["run", str(tmp_path / "tiny.toml"), "--tensorboard", str(tmp_path / "tb"),
+                 "--results", str(tmp_path / "results")]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"gan-bench: error: --tensorboard folder {tmp_path / 'tb'} is not writable")
+    assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.parametrize("line", [b'{"run_id": "gan__ring8__seed0", "job_id": "12', b'{"run_id": "x"}',
+                                  b'[1, 2]', b'{"run_id": "x", "job_id": "*", "executor": "slurm"}'],
+                         ids=["truncated", "keyless", "not-an-object", "job-id-a-pattern"])
+def test_a_bad_line_in_jobs_jsonl_is_one_line_naming_it(tmp_path, capsys, line):
+    (tmp_path / "tiny.toml").write_text(TINY_SUITE)
+    notes = tmp_path / "results" / "tiny" / ".submitit" / "jobs.jsonl"
+    notes.parent.mkdir(parents=True)
+    notes.write_bytes(b'{"run_id": "vae__ring8__seed0", "job_id": "7", "executor": "submitit-local"}\n'
+                      + line)
+    assert main(["status", str(tmp_path / "tiny.toml"), "--results", str(tmp_path / "results")]) == 2
+    assert capsys.readouterr().err == (f"gan-bench: error: {notes}, line 2: not a job note (a JSON "
+                                       "object with string run_id, job_id, executor); remove the "
+                                       "line, or the file, to go on\n")
