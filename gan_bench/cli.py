@@ -563,10 +563,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gan_bench.plugins import refuse_malformed_entry_points
     from gan_bench.stop_signals import Stopped
 
     args = build_parser().parse_args(argv)
     try:
+        refuse_malformed_entry_points()  # before torch's import, which would raise on one
         status = args.handler(args)
     except Stopped as stop:
         print(f"gan-bench: {stop}; {stop.aftermath}", file=sys.stderr)
