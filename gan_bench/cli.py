@@ -112,6 +112,7 @@ def cmd_evaluate(args) -> None:
     from gan_bench.records import RUNS_FILE
     from gan_bench.safe_paths import refuse_links_within
     from gan_bench.seeding import resolve_device
+    from gan_bench.writable_folder import require_writable_folder
 
     suite = load_suite(args.suite)
     metrics = args.metrics.split(",") if args.metrics else list(suite.meta.evaluation_metrics)
@@ -125,6 +126,7 @@ def cmd_evaluate(args) -> None:
     if not (results_dir / RUNS_FILE).exists():
         raise GanBenchError(f"no runs recorded in {results_dir}; run the suite first")
     refuse_links_within(results_dir)
+    require_writable_folder(results_dir, "results folder")  # now, not after the scoring
     device = resolve_device(args.device)
     _set_threads(args.threads)
     evaluated = evaluate_runs(expand_jobs(suite, only=args.only, compile=args.compile), results_dir,
