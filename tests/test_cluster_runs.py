@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from benchmarks.robustness_probes import live_processes, session_members
 from gan_bench.checkpoint_file import read_checkpoint_file
 from gan_bench.cli import main
 from gan_bench.cluster_runs import ClusterOptions, RunJob, submit_runs, submitted_jobs, wait_for
@@ -18,20 +19,6 @@ from gan_bench.suite import run_suite
 from tests.conftest import TINY_SUITE
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def live_processes(field: int, value: int) -> list[int]:
-    """The pids of the live processes whose /proc stat field ``field`` (counted after the command
-    name: 1 the parent's pid, 3 the session) is ``value``."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[field]) == value and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
 
 
 def children_of(pid: int) -> list[int]:
@@ -106,10 +93,6 @@ def test_a_results_folder_the_jobs_cannot_see_is_refused_in_one_line(tmp_path):
     assert not unseen.exists()
 
 
-def session_processes(session: int) -> list[int]:
-    return live_processes(3, session)
-
-
 @pytest.mark.parametrize("signum, to_group", [(signal.SIGINT, True), (signal.SIGTERM, False)],
                          ids=["ctrl-c-to-the-group", "sigterm-to-the-driver"])
 def test_a_signal_to_the_submitit_local_driver_stops_every_job_at_its_next_step(tmp_path, signum,
@@ -146,9 +129,9 @@ def test_a_signal_to_the_submitit_local_driver_stops_every_job_at_its_next_step(
                for name, state in after.items())
     # the jobs ended before the driver did: nothing of the run is left training
     deadline = time.monotonic() + 30  # the controllers' own exit, after their tasks' results
-    while session_processes(driver.pid) and time.monotonic() < deadline:
+    while session_members(driver.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert session_processes(driver.pid) == []
+    assert session_members(driver.pid) == []
 
 
 class JobKilledAfterRecording:
