@@ -65,7 +65,7 @@ def main() -> int:
         print(f"d_star_generator_mode.py: error: {error}", file=sys.stderr)
         return 2
     metrics = ["modes", "jsd", "game"]
-    eval_mode = score(dataset, job.eval_samples(model), metrics, model)
+    eval_mode = score(dataset, job.eval_samples(model, dataset.shape), metrics, model)
     torch.manual_seed(stream_seed(job.seed, TRAIN_MODE_STREAM))
     train_mode = score(dataset, train_mode_samples(model, job.train.eval_samples,
                                                    job.train.batch_size), metrics, model)

@@ -8,8 +8,11 @@ appeared, and whether the probe's own check of the aftermath held (the crafted p
 the victim of the symlink kept its bytes, nothing was written outside the results folder). Items
 1-9 are the cases of the first review (issue 20), items 30.1-30.5 those of the second (issue 30:
 the FID cache, symbolic links in a results folder, a suite's plugins key, metric values, samples
-files); a child that could read without bound runs under a 3 GB RLIMIT_DATA, and one that hangs
-is stopped at its timeout and counted as failed.
+files), and 30.6 and 30.8 (Ctrl-C and SIGTERM under --executor submitit-local; option values,
+SLURM without its tools, job notes, other packages' entry points, model contract violations,
+--tensorboard, a read-only results folder under evaluate, an empty HOME); a child that could read
+without bound runs under a 3 GB RLIMIT_DATA, and one that hangs is stopped at its timeout and
+counted as failed.
 
     python benchmarks/robustness_probes.py --out results/robustness
 
@@ -105,6 +108,24 @@ def gan_bench(folder: Path, *args: str, env: dict | None = None, timeout: float 
                               env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})})
     except subprocess.TimeoutExpired:  # a hang is a failed probe, not the end of the table
         return subprocess.CompletedProcess(args, -1, "", f"timed out after {timeout} s\n")
+
+
+def live_processes(field: int, value: int) -> list[int]:
+    """The pids of the live processes whose /proc stat field ``field`` (counted after the command
+    name: 1 the parent's pid, 3 the session) is ``value``: what a stop left running."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[field]) == value and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def session_members(session: int) -> list[int]:
+    return live_processes(3, session)
 
 
 def three_gigabytes():
@@ -221,10 +242,10 @@ class Cases:
         return subprocess.CompletedProcess(command, status, "", first + "\n"), trained == 2
 
     # 6. signals
-    def _signal_probe(self, folder, signum, to_group):
+    def _signal_probe(self, folder, signum, to_group, runner=("--jobs", "2")):
         suite = self._suite(folder, steps=1_000_000, checkpoint=200, extra=SECOND_MODEL)
         process = subprocess.Popen(
-            [sys.executable, "-m", "gan_bench", "run", suite, "--device", "cpu", "--jobs", "2"],
+            [sys.executable, "-m", "gan_bench", "run", suite, "--device", "cpu", *runner],
             cwd=folder, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
         checkpoints = folder / "results" / "tiny" / "checkpoints"
@@ -241,14 +262,23 @@ class Cases:
         last = stderr.rstrip().splitlines()[-1].split("\x1b[A")[-1].strip() if stderr.strip() else ""
         recorded = (folder / "results" / "tiny" / "runs.jsonl")
         nothing_recorded = not recorded.exists() or recorded.read_text() == ""
+        deadline = time.monotonic() + 30  # submitit's controllers end just after their tasks
+        while session_members(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
         return (subprocess.CompletedProcess([], process.returncode, "", f"{last} ({seconds:.1f} s)\n"),
-                nothing_recorded and "Traceback" not in stderr)
+                nothing_recorded and "Traceback" not in stderr and not session_members(process.pid))
 
     def ctrl_c_with_jobs_2(self, folder):
         return self._signal_probe(folder, signal.SIGINT, to_group=True)
 
     def sigterm_with_jobs_2(self, folder):
         return self._signal_probe(folder, signal.SIGTERM, to_group=False)
+
+    def ctrl_c_with_submitit_local(self, folder):
+        return self._signal_probe(folder, signal.SIGINT, True, ("--executor", "submitit-local"))
+
+    def sigterm_with_submitit_local(self, folder):
+        return self._signal_probe(folder, signal.SIGTERM, False, ("--executor", "submitit-local"))
 
     # 7. metric and dataset
     def fid_on_ring8(self, folder):
@@ -521,6 +551,113 @@ class Cases:
             return result, False
         return result, True
 
+    # issue 30, 8: remaining tracebacks and silent options
+    def _option_probe(self, folder, *args):
+        self._suite(folder)
+        result = gan_bench(folder, *args)
+        return result, not (folder / "results").exists()
+
+    def round_seconds_nan(self, folder):
+        return self._option_probe(folder, "bench", "--round-seconds", "nan", "--no-quality")
+
+    def round_seconds_inf(self, folder):
+        return self._option_probe(folder, "bench", "--round-seconds", "inf", "--no-quality")
+
+    def mem_nan(self, folder):
+        return self._option_probe(folder, "run", "tiny.toml", "--executor", "slurm", "--mem", "nan")
+
+    def mem_minus_4(self, folder):
+        return self._option_probe(folder, "run", "tiny.toml", "--executor", "slurm", "--mem", "-4")
+
+    def cpus_per_run_0(self, folder):
+        return self._option_probe(folder, "run", "tiny.toml", "--executor", "slurm", "--cpus-per-run", "0")
+
+    def time_minus_5(self, folder):
+        return self._option_probe(folder, "run", "tiny.toml", "--executor", "slurm", "--time", "-5")
+
+    def slurm_option_without_equals(self, folder):
+        return self._option_probe(folder, "run", "tiny.toml", "--executor", "slurm",
+                                  "--slurm-option", "account")
+
+    def slurm_option_with_a_newline(self, folder):
+        return self._option_probe(folder, "run", "tiny.toml", "--executor", "slurm",
+                                  "--slurm-option", "account=a\n#SBATCH --x=y")
+
+    def slurm_without_srun(self, folder):
+        (folder / "bin").mkdir()  # a PATH without SLURM's tools
+        self._suite(folder)
+        result = gan_bench(folder, "run", "tiny.toml", "--executor", "slurm",
+                           env={"PATH": str(folder / "bin")})
+        return result, not (folder / "results").exists()
+
+    def _jobs_line(self, folder, line: bytes):
+        results = self._copy_trained(folder)
+        (results / ".submitit").mkdir()
+        (results / ".submitit" / "jobs.jsonl").write_bytes(line)
+        return gan_bench(folder, "status", "tiny.toml"), True
+
+    def jobs_jsonl_truncated(self, folder):
+        return self._jobs_line(folder, b'{"run_id": "gan__ring8__seed0", "job_id": "12')
+
+    def jobs_jsonl_keyless(self, folder):
+        return self._jobs_line(folder, b'{"run_id": "gan__ring8__seed0"}\n')
+
+    def malformed_entry_points_of_another_package(self, folder):
+        info = folder / "site" / "other-1.0.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text("Metadata-Version: 2.1\nName: other\nVersion: 1.0\n")
+        (info / "entry_points.txt").write_text("[console_scripts]\nno equals sign here\n")
+        self._suite(folder)
+        env = {"PYTHONPATH": os.pathsep.join([str(folder / "site"), str(PROJECT_ROOT)])}
+        return gan_bench(folder, "status", "tiny.toml", env=env), True
+
+    def _contract_probe(self, folder, model_code):
+        (folder / "bad_model.py").write_text(BAD_MODEL.format(code=model_code))
+        (folder / "tiny.toml").write_text(suite_text().replace('model = "gan-mlp"', 'model = "bad"')
+                                          .replace('metrics = ["modes"]', 'metrics = ["modes"]\n'
+                                                   'plugins = ["bad_model"]'))
+        env = {"PYTHONPATH": os.pathsep.join([str(folder), str(PROJECT_ROOT)])}
+        result = gan_bench(folder, "run", "tiny.toml", "--device", "cpu", env=env)
+        return result, not (folder / "results" / "tiny" / "runs.jsonl").exists()
+
+    def sample_of_the_wrong_shape(self, folder):
+        return self._contract_probe(folder, "def sample(self, n):\n        return torch.zeros(n, 3)")
+
+    def train_step_returning_a_vector(self, folder):
+        return self._contract_probe(folder, "def train_step(self, batch):\n        "
+                                            "return {'loss': torch.ones(3)}")
+
+    def train_step_returning_a_string(self, folder):
+        return self._contract_probe(folder, "def train_step(self, batch):\n        return 'low'")
+
+    def tensorboard_under_an_executor(self, folder):
+        return self._option_probe(folder, "run", "tiny.toml", "--executor", "submitit-local",
+                                  "--tensorboard", "tb")
+
+    def tensorboard_folder_a_file(self, folder):
+        (folder / "tb").write_text("a file")
+        return self._option_probe(folder, "run", "tiny.toml", "--device", "cpu", "--tensorboard", "tb")
+
+    def evaluate_into_a_read_only_folder(self, folder):
+        results = self._copy_trained(folder)
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "+i", str(results)], check=True)
+        else:
+            results.chmod(0o555)
+        try:
+            result = gan_bench(folder, "evaluate", "tiny.toml", "--metrics", "frechet_data",
+                               "--device", "cpu")
+        finally:
+            if os.geteuid() == 0:
+                subprocess.run(["chattr", "-i", str(results)], check=True)
+            else:
+                results.chmod(0o755)
+        return result, not (results / "evaluations.jsonl").exists()
+
+    def home_empty(self, folder):
+        env = {"HOME": "", "GAN_BENCH_CACHE": ""}
+        return gan_bench(folder, "data", "fetch", "mnist", env=env), not Path("/.cache/gan-bench").exists()
+
     # 9. orphans
     def orphan_tmp_file(self, folder):
         results = self._copy_trained(folder)
@@ -531,6 +668,19 @@ class Cases:
         result = gan_bench(folder, "run", "tiny.toml", "--device", "cpu")
         return result, not orphan.exists()
 
+
+BAD_MODEL = """
+import torch
+from baselines.gan_mlp import GanMlp
+from gan_bench.registry import register_model
+
+
+class Bad(GanMlp):
+    {code}
+
+
+register_model("bad", Bad)
+"""
 
 SECOND_MODEL = """
 [[models]]
@@ -569,6 +719,17 @@ PROBES = [
     Probe("30.5", "npz_linked_to_dev_zero", 2), Probe("30.5", "fifo_named_npy", 2),
     Probe("30.5", "zip64_npz_claiming_8_tb", 2), Probe("30.5", "npz_expanding_to_400_mb", 2),
     Probe("30.5", "json_with_an_infinite_value", 0),
+    Probe("30.6", "ctrl_c_with_submitit_local", 130), Probe("30.6", "sigterm_with_submitit_local", 143),
+    Probe("30.8", "round_seconds_nan", 2), Probe("30.8", "round_seconds_inf", 2),
+    Probe("30.8", "mem_nan", 2), Probe("30.8", "mem_minus_4", 2), Probe("30.8", "cpus_per_run_0", 2),
+    Probe("30.8", "time_minus_5", 2), Probe("30.8", "slurm_option_without_equals", 2),
+    Probe("30.8", "slurm_option_with_a_newline", 2), Probe("30.8", "slurm_without_srun", 2),
+    Probe("30.8", "jobs_jsonl_truncated", 2), Probe("30.8", "jobs_jsonl_keyless", 2),
+    Probe("30.8", "malformed_entry_points_of_another_package", 2),
+    Probe("30.8", "sample_of_the_wrong_shape", 2), Probe("30.8", "train_step_returning_a_vector", 2),
+    Probe("30.8", "train_step_returning_a_string", 2),
+    Probe("30.8", "tensorboard_under_an_executor", 2), Probe("30.8", "tensorboard_folder_a_file", 2),
+    Probe("30.8", "evaluate_into_a_read_only_folder", 2), Probe("30.8", "home_empty", 2),
 ]
 
 

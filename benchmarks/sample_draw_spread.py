@@ -34,10 +34,10 @@ CPU = torch.device("cpu")
 DRAW_STREAM_OFFSET = 10**12
 
 
-def draw_samples(job, model, draw: int) -> torch.Tensor:
+def draw_samples(job, model, shape, draw: int) -> torch.Tensor:
     """Draw 0 is the run's own evaluation sample set; draw k > 0 a fresh one of the same size."""
     if draw == 0:
-        return job.eval_samples(model)
+        return job.eval_samples(model, shape)
     torch.manual_seed(stream_seed(job.seed, DRAW_STREAM_OFFSET + draw))
     return model.sample(job.train.eval_samples)
 
@@ -73,7 +73,7 @@ def main() -> None:
     results_dir = args.results / suite.name
     recorded = recorded_metrics(results_dir, job.run_id)
     dataset, model, state = load_final_model(job, results_dir, CPU)
-    draws = [score(dataset, draw_samples(job, model, draw), suite.meta.metrics)
+    draws = [score(dataset, draw_samples(job, model, dataset.shape, draw), suite.meta.metrics)
              for draw in range(args.draws)]
     mismatched = {k: (v, recorded.get(k)) for k, v in jsonable(draws[0]).items() if recorded.get(k) != v}
     if mismatched:

@@ -28,7 +28,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     (0666 less the umask; ``mkstemp`` alone leaves 0600). The temporary file is made by
     ``mkstemp`` (O_EXCL: never an existing file or a symlink) in ``path``'s folder and renamed over
     ``path``; a ``path`` that is a symbolic link is refused (the rename would replace the link, not
-    write through it, but a link where an output goes is not gan-bench's to replace)."""
+    write through it, but a link where an output goes is not gan-bench's to replace). An OSError
+    without a file name (ENOSPC from the write or fsync) is raised again naming ``path``."""
     path = Path(path)
     if path.is_symlink():
         raise GanBenchError(f"refusing to write {path}: it is a symbolic link; remove it")
@@ -40,6 +41,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             tmp.flush()
             os.fsync(tmp.fileno())
         os.replace(tmp_name, path)
+    except OSError as error:  # a full disk: the write and fsync say so without a file name
+        Path(tmp_name).unlink(missing_ok=True)
+        if error.filename is None:
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise

@@ -6,12 +6,22 @@ from pathlib import Path
 
 import numpy as np
 
+from gan_bench.errors import GanBenchError
+
 CACHE_ENV = "GAN_BENCH_CACHE"
 
 
 def cache_dir() -> Path:
-    """``$GAN_BENCH_CACHE``, else ``~/.cache/gan-bench``."""
-    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "gan-bench")
+    """``$GAN_BENCH_CACHE``, else ``~/.cache/gan-bench``. A ``HOME`` set to an empty or relative
+    path (``HOME=''`` would put the cache at ``/.cache``) is a one-line error; an unset one is
+    looked up in the password database, as Python does."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    home = os.environ.get("HOME")
+    if home is not None and not os.path.isabs(home):
+        raise GanBenchError(f"no cache folder: HOME is {home!r}, not an absolute path; set HOME, "
+                            f"or {CACHE_ENV} to the folder for downloads")
+    return Path.home() / ".cache" / "gan-bench"
 
 
 def content_sha256(arrays: dict[str, np.ndarray]) -> str:

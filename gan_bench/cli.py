@@ -6,9 +6,17 @@ import math
 import os
 import shlex
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from gan_bench.errors import GanBenchError
+from gan_bench.option_values import (
+    OneLineParser,
+    at_least_one,
+    at_least_zero,
+    key_equals_value,
+    positive_number,
+)
 
 DEFAULT_RESULTS = Path("results")
 
@@ -21,6 +29,7 @@ def cmd_run(args) -> int | None:
     from gan_bench.leaderboard import write_leaderboard
     from gan_bench.seeding import resolve_device
     from gan_bench.suite import run_suite
+    from gan_bench.writable_folder import require_writable_folder
 
     suite = load_suite(args.suite)
     _set_threads(args.threads)
@@ -33,8 +42,13 @@ def cmd_run(args) -> int | None:
         tqdm.write(message, file=sys.stderr)
 
     if args.executor != "local":
+        if args.tensorboard is not None:
+            raise GanBenchError(f"--tensorboard works with --executor local only, not "
+                                f"{args.executor}: its jobs would not write it")
         return _run_through_submitit(args, suite, log)
     device = resolve_device(args.device)
+    if args.tensorboard is not None:  # refused now, not at the first write after minutes of training
+        require_writable_folder(args.tensorboard, "--tensorboard folder")
     results_dir = run_suite(suite, args.results, device, args.seeds, log=log, jobs=args.jobs,
                             only=args.only, extend_from=args.extend_from, compile=args.compile,
                             tensorboard_dir=args.tensorboard)
@@ -47,28 +61,33 @@ def cmd_run(args) -> int | None:
 def _run_through_submitit(args, suite, log) -> int:
     """``--executor slurm`` or ``submitit-local``: one job per pending run (gan_bench.cluster_runs);
     with ``--wait`` (the default for submitit-local) the leaderboard once every job has ended."""
-    from gan_bench.cluster_runs import ClusterOptions, RunJob, submit_runs, wait_for
+    from gan_bench.cluster_runs import ClusterOptions, RunJob, require_executor, submit_runs, wait_for
     from gan_bench.evaluations import evaluate_runs
     from gan_bench.figures import write_figures
     from gan_bench.leaderboard import write_leaderboard
     from gan_bench.seeding import resolve_device
+    from gan_bench.stop_signals import stop_on_signals
     from gan_bench.suite import prepare_suite
 
-    slurm_options = dict(item.partition("=")[::2] for item in args.slurm_option)
+    slurm_options = dict(args.slurm_option)
     options = ClusterOptions(args.executor, args.partition, args.time, args.gpus_per_run,
                              args.cpus_per_run, args.mem, args.array_parallelism, slurm_options)
+    require_executor(options)  # before the results folder is made
     prepared = prepare_suite(suite, args.results, args.seeds, log, args.only, args.extend_from,
                              args.compile)
     results_dir = prepared.results_dir.resolve()
     run_jobs = [RunJob(suite.path.resolve(), job.run_id, results_dir, args.device, args.seeds,
                        args.compile, prepared.extend_from_dir, args.threads) for job in prepared.pending]
-    jobs = submit_runs(run_jobs, results_dir, options, log) if run_jobs else []
-    if not (args.wait or args.executor == "submitit-local"):
-        print(f"{len(jobs)} jobs submitted; follow them with `gan-bench status {args.suite} "
-              f"--results {args.results}`, and rebuild the leaderboard with `gan-bench leaderboard "
-              f"{suite.name} --results {args.results}` when they have ended")
-        return 0
-    failed = wait_for(jobs, log)
+    waits = args.wait or args.executor == "submitit-local"
+    local = args.executor == "submitit-local"  # a stop reaches its jobs (wait_for); SLURM's run on
+    with stop_on_signals() if local else nullcontext():
+        jobs = submit_runs(run_jobs, results_dir, options, log) if run_jobs else []
+        if not waits:
+            print(f"{len(jobs)} jobs submitted; follow them with `gan-bench status {args.suite} "
+                  f"--results {args.results}`, and rebuild the leaderboard with `gan-bench "
+                  f"leaderboard {suite.name} --results {args.results}` when they have ended")
+            return 0
+        failed = wait_for(jobs, log, [run_job.run_id for run_job in run_jobs], results_dir)
     evaluate_runs(prepared.all_jobs, results_dir, resolve_device(args.device),
                   suite.meta.evaluation_metrics, log)
     if write_leaderboard(results_dir, suite.published, suite.meta.headline_metrics).empty:
@@ -93,6 +112,7 @@ def cmd_evaluate(args) -> None:
     from gan_bench.records import RUNS_FILE
     from gan_bench.safe_paths import refuse_links_within
     from gan_bench.seeding import resolve_device
+    from gan_bench.writable_folder import require_writable_folder
 
     suite = load_suite(args.suite)
     metrics = args.metrics.split(",") if args.metrics else list(suite.meta.evaluation_metrics)
@@ -106,6 +126,7 @@ def cmd_evaluate(args) -> None:
     if not (results_dir / RUNS_FILE).exists():
         raise GanBenchError(f"no runs recorded in {results_dir}; run the suite first")
     refuse_links_within(results_dir)
+    require_writable_folder(results_dir, "results folder")  # now, not after the scoring
     device = resolve_device(args.device)
     _set_threads(args.threads)
     evaluated = evaluate_runs(expand_jobs(suite, only=args.only, compile=args.compile), results_dir,
@@ -387,7 +408,7 @@ def _timing_arguments(parser) -> None:
                         help="timed rounds per workload (default 10; 5 per process with --against)")
     parser.add_argument("--warmup-rounds", type=int, default=None,
                         help="untimed rounds first (default 2; 1 with --against)")
-    parser.add_argument("--round-seconds", type=float, default=None,
+    parser.add_argument("--round-seconds", type=positive_number, default=None,
                         help="how long a round of one workload lasts (default 0.15; 0.1 with --against)")
     parser.add_argument("--pairs", type=int, default=10,
                         help="with --against, --calibrate and bisect: processes per side (default 10)")
@@ -396,7 +417,7 @@ def _timing_arguments(parser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="gan-bench", description="Benchmark and evaluation suite for GANs.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -418,15 +439,16 @@ def build_parser() -> argparse.ArgumentParser:
                          help="wait for every job, report failures, rebuild the leaderboard "
                               "(always with submitit-local)")
     cluster.add_argument("--partition", default=None)
-    cluster.add_argument("--time", type=int, default=240, metavar="MINUTES",
+    cluster.add_argument("--time", type=at_least_one, default=240, metavar="MINUTES",
                          help="time limit of each job; at its pre-timeout signal a job requeues "
                               "itself and resumes from its last checkpoint (default 240)")
-    cluster.add_argument("--gpus-per-run", type=int, default=0)
-    cluster.add_argument("--cpus-per-run", type=int, default=1)
-    cluster.add_argument("--mem", type=float, default=None, metavar="GB")
-    cluster.add_argument("--array-parallelism", type=int, default=256,
+    cluster.add_argument("--gpus-per-run", type=at_least_zero, default=0)
+    cluster.add_argument("--cpus-per-run", type=at_least_one, default=1)
+    cluster.add_argument("--mem", type=positive_number, default=None, metavar="GB")
+    cluster.add_argument("--array-parallelism", type=at_least_one, default=256,
                          help="jobs of the array running at once")
     cluster.add_argument("--slurm-option", action="append", default=[], metavar="KEY=VALUE",
+                         type=key_equals_value,
                          help="any other sbatch option, e.g. account=myproject (repeatable)")
     run.add_argument("--tensorboard", type=Path, default=None, metavar="DIR",
                      help="write losses, D on real and generated data, curve metrics and samples to "
@@ -552,10 +574,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gan_bench.plugins import refuse_malformed_entry_points
     from gan_bench.stop_signals import Stopped
 
     args = build_parser().parse_args(argv)
     try:
+        refuse_malformed_entry_points()  # before torch's import, which would raise on one
         status = args.handler(args)
     except Stopped as stop:
         print(f"gan-bench: {stop}; {stop.aftermath}", file=sys.stderr)

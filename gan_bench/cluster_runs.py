@@ -17,11 +17,24 @@ uninterrupted run. At most ``checkpoint_every_steps`` steps are trained twice.
 
 Job ids go to ``RESULTS/SUITE/.submitit/jobs.jsonl`` (run id, job id, executor), which
 ``gan-bench status`` reads to show each run's job and scheduler state.
+
+Ctrl-C and SIGTERM stop ``--executor submitit-local`` as they stop ``--jobs``
+(gan_bench.stop_signals): the driver passes the stop on to every job (as SIGTERM, which submitit's
+job controller forwards to its task), each job saves its checkpoint at its next step and records
+nothing, and the driver exits 128 + the signal number after one line. The job controllers are
+started with SIGINT ignored, so that a Ctrl-C reaching the whole process group does not make them
+kill their tasks before the checkpoint is saved; a Ctrl-C in the moment the jobs are being started
+is lost, SIGTERM is not.
 """
 
 import json
+import os
 import re
+import shutil
+import signal
 import socket
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,14 +42,17 @@ from pathlib import Path
 from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.errors import GanBenchError
 from gan_bench.lock_files import exclusive_lock
-from gan_bench.records import LOCK_FILE
+from gan_bench.records import LOCK_FILE, read_records
 from gan_bench.safe_paths import inside
+from gan_bench.stop_signals import Stopped, handle_in_worker, requested
 
 JOBS_DIR = ".submitit"
 JOBS_FILE = "jobs.jsonl"
 EXECUTORS = ("local", "submitit-local", "slurm")
 LOG_TAIL_LINES = 15
 NOT_VISIBLE = "is not visible on"  # in the error of a job that cannot see the results folder
+STOPPED = "stopped at a signal"  # in the result of a job stopped by the driver's stop signal
+POLL_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,8 @@ class RunJob:
         if not self.results_dir.is_dir():
             raise GanBenchError(f"results folder {self.results_dir} {NOT_VISIBLE} "
                                 f"{socket.gethostname()}: it must be on storage the nodes share")
+        if os.environ.get("SUBMITIT_EXECUTOR") == "local":  # SLURM's SIGTERM stays submitit's
+            handle_in_worker()  # the driver's stop: a checkpoint at the next step, nothing recorded
         if self.threads is not None:
             torch.set_num_threads(self.threads)
         suite = load_suite(self.suite_path)
@@ -81,6 +99,8 @@ class RunJob:
             record = run_job(job, self.results_dir, resolve_device(self.device), self.extend_from_dir)
         except RunTakenElsewhere as taken:
             return str(taken)
+        except Stopped as stopped:
+            return f"{self.run_id}: {STOPPED} ({stopped}), checkpoint saved, nothing recorded"
         return f"{self.run_id}: {record['status']}"
 
     def checkpoint(self, *args, **kwargs):
@@ -91,12 +111,24 @@ class RunJob:
         return submitit.helpers.DelayedSubmission(self)
 
 
-def make_executor(options: ClusterOptions, folder: Path):
+def require_executor(options: ClusterOptions) -> None:
+    """submitit installed, and for SLURM its ``sbatch`` and ``srun`` on PATH, or a one-line error."""
     try:
-        import submitit
+        import submitit  # noqa: F401
     except ImportError:
         raise GanBenchError(f"--executor {options.executor} needs submitit: "
                             "pip install 'gan-bench[slurm]'") from None
+    if options.executor == "slurm":
+        missing = [tool for tool in ("sbatch", "srun") if shutil.which(tool) is None]
+        if missing:
+            raise GanBenchError(f"--executor slurm needs SLURM's {' and '.join(missing)} on PATH: "
+                                "run it on a SLURM login node")
+
+
+def make_executor(options: ClusterOptions, folder: Path):
+    require_executor(options)
+    import submitit
+
     if options.executor == "submitit-local":
         executor = submitit.LocalExecutor(folder=str(folder))
         executor.update_parameters(timeout_min=options.time_min)
@@ -115,7 +147,8 @@ def submit_runs(run_jobs: list[RunJob], results_dir: Path, options: ClusterOptio
     """Submit ``run_jobs`` as one job array; note each job id in jobs.jsonl; returns the jobs."""
     path = inside(results_dir, JOBS_DIR, JOBS_FILE)
     path.parent.mkdir(parents=True, exist_ok=True)
-    jobs = make_executor(options, path.parent).submit_array(run_jobs)
+    with _sigint_ignored_by_children():
+        jobs = make_executor(options, path.parent).submit_array(run_jobs)
     submitted_at = datetime.now(UTC).isoformat(timespec="seconds")
     notes = "".join(json.dumps({"run_id": run_job.run_id, "job_id": job.job_id,
                                 "executor": options.executor, "submitted_at": submitted_at}) + "\n"
@@ -128,27 +161,97 @@ def submit_runs(run_jobs: list[RunJob], results_dir: Path, options: ClusterOptio
     return jobs
 
 
-def wait_for(jobs: list, log) -> int:
-    """Wait until every job has ended; log each outcome, and each failure with the tail of its
-    log; returns how many failed. A job that cannot see the results folder cancels the others and
-    is a one-line error: the folder is not shared with the nodes."""
-    failed = 0
+@contextmanager
+def _sigint_ignored_by_children():
+    """Processes started inside the block inherit SIGINT ignored (Python keeps an ignored SIGINT
+    ignored), so a Ctrl-C to the process group leaves submitit's job controllers alone: the driver
+    stops the jobs itself (stop_jobs). Only in the main thread, where handlers can be set."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def stop_jobs(jobs: list) -> None:
+    """Pass a stop on to the local jobs still running: SIGTERM to each job's controller, which
+    forwards it to its task (a task that has not yet set its handlers is signalled again at the
+    next poll). Its controller ignores SIGINT, so submitit's ``cancel`` would not reach it."""
     for job in jobs:
-        try:
-            log(job.result())
-        except Exception as error:  # submitit's FailedJobError / UncompletedJobError, any cause
-            failed += 1
-            tail = (job.stderr() or "").strip().splitlines()[-LOG_TAIL_LINES:]
-            unseen = [line for line in tail if NOT_VISIBLE in line]
-            if unseen:
-                for other in jobs:
-                    other.cancel(check=False)
-                raise GanBenchError(f"job {job.job_id}: {unseen[-1].split('GanBenchError: ')[-1]}; "
-                                    f"the other jobs are cancelled") from None
-            last = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
-            log(f"job {job.job_id} failed: {last}")
-            log("\n".join(f"    {line}" for line in tail))
+        process = getattr(job, "_process", None)  # submitit's LocalJob: its controller process
+        if process is not None and process.poll() is None:
+            try:
+                process.send_signal(signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+
+
+def _cancel(jobs: list) -> None:
+    stop_jobs(jobs)
+    for job in jobs:
+        if getattr(job, "_process", None) is None:  # a SLURM job: scancel
+            job.cancel(check=False)
+
+
+def wait_for(jobs: list, log, run_ids: list[str] | None = None,
+             results_dir: Path | None = None) -> int:
+    """Wait until every job has ended; log each outcome as it comes, and each failure with the
+    tail of its log; returns how many failed. A job that cannot see the results folder cancels the
+    others and is a one-line error: the folder is not shared with the nodes. A job that failed
+    after its run was recorded (``run_ids[i]`` is job i's run, found in ``results_dir``'s records)
+    is reported as recorded. At a stop signal (inside gan_bench.stop_signals.stop_on_signals)
+    every job still running is stopped (stop_jobs), the jobs' ends are waited for without a word,
+    and Stopped is raised. Leaving on any other exception (a second signal's KeyboardInterrupt)
+    stops the local jobs without waiting for them."""
+    run_ids = run_ids or [None] * len(jobs)
+    waiting, failed = dict(enumerate(jobs)), 0
+    try:
+        while waiting:
+            if requested() is not None:
+                stop_jobs(list(waiting.values()))
+            for index, job in list(waiting.items()):
+                if job.done():
+                    del waiting[index]
+                    if requested() is None:
+                        failed += not _report(job, run_ids[index], results_dir, jobs, log)
+            if waiting:
+                time.sleep(POLL_SECONDS)
+    except BaseException:
+        stop_jobs(jobs)
+        raise
+    if requested() is not None:
+        raise Stopped(requested())
     return failed
+
+
+def _report(job, run_id: str | None, results_dir: Path | None, jobs: list, log) -> bool:
+    """Log the outcome of the ended ``job``; whether it succeeded, or recorded its run."""
+    try:
+        log(job.result())
+        return True
+    except Exception as error:  # submitit's FailedJobError / UncompletedJobError, any cause
+        tail = (job.stderr() or "").strip().splitlines()[-LOG_TAIL_LINES:]
+        unseen = [line for line in tail if NOT_VISIBLE in line]
+        if unseen:
+            _cancel(jobs)
+            raise GanBenchError(f"job {job.job_id}: {unseen[-1].split('GanBenchError: ')[-1]}; "
+                                f"the other jobs are cancelled") from None
+        last = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        if run_id is not None and results_dir is not None and _recorded(results_dir, run_id):
+            log(f"{run_id}: recorded (job {job.job_id} ended abnormally after recording it: {last})")
+            return True
+        log(f"job {job.job_id} failed: {last}")
+        log("\n".join(f"    {line}" for line in tail))
+        return False
+
+
+def _recorded(results_dir: Path, run_id: str) -> bool:
+    return any(record["run_id"] == run_id for record in read_records(results_dir))
 
 
 def submitted_jobs(results_dir: Path) -> dict[str, dict]:
@@ -157,11 +260,30 @@ def submitted_jobs(results_dir: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
     latest = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        note = json.loads(line)
+    for number, line in enumerate(path.read_bytes().splitlines(), 1):
+        note = _job_note(line)
+        if note is None:
+            raise GanBenchError(f"{path}, line {number}: not a job note (a JSON object with string "
+                                f"{', '.join(NOTE_KEYS)}); remove the line, or the file, to go on")
         latest[note["run_id"]] = note
     return {run_id: note | {"job_state": scheduler_state(path.parent, note)}
             for run_id, note in latest.items()}
+
+
+NOTE_KEYS = ("run_id", "job_id", "executor")
+
+
+def _job_note(line: bytes) -> dict | None:
+    """One line of jobs.jsonl as a job note, or None if it is not one (truncated, not JSON, a key
+    missing or not a string, an unknown executor, a job id other than digits and ``_``)."""
+    try:
+        note = json.loads(line)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(note, dict) or not all(isinstance(note.get(key), str) for key in NOTE_KEYS):
+        return None
+    known = note["executor"] in EXECUTORS and re.fullmatch(r"[0-9_]+", note["job_id"])
+    return note if known else None
 
 
 def scheduler_state(folder: Path, note: dict) -> str:

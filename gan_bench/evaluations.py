@@ -99,7 +99,7 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
         samples, source = saved.to(device), {"samples_from": str(samples_file)}
     else:
         dataset, model, _ = load_final_model(job, results_dir, device)
-        samples, source = job.eval_samples(model), {}
+        samples, source = job.eval_samples(model, dataset.shape), {}
         if not samples_file.exists():
             save_samples(samples_file, samples)
     provenance = {"n_samples": samples.shape[0], **source, **how_made(job.config(), device)}

@@ -10,6 +10,7 @@ from gan_bench import registry
 from gan_bench.compilation import compile_networks
 from gan_bench.config import DatasetEntry, ModelEntry, Suite, TrainConfig, build_dataclass, model_train
 from gan_bench.errors import GanBenchError
+from gan_bench.model_contract import checked_samples
 from gan_bench.only_filter import keep_matching
 from gan_bench.safe_paths import inside
 
@@ -52,12 +53,13 @@ class Job:
         model = registry.get_model(self.model.model)(self.model_options(), dataset, device)
         return dataset, compile_networks(model) if self.compile else model
 
-    def eval_samples(self, model) -> torch.Tensor:
+    def eval_samples(self, model, shape) -> torch.Tensor:
         """The samples every metric of the run is scored on: ``eval_samples`` drawn from the
         trained model after seeding with the run's seed, so they do not depend on where training
         resumed and can be drawn again from the final checkpoint."""
         torch.manual_seed(self.seed)
-        return model.sample(self.train.eval_samples)
+        return checked_samples(model.sample(self.train.eval_samples), self.train.eval_samples,
+                               tuple(shape), self.run_id)
 
     def config(self) -> dict:
         """The full configuration, defaults filled in: the drift guard and the record's config.

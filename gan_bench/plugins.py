@@ -28,7 +28,7 @@ import importlib
 import os
 import sys
 from contextlib import contextmanager
-from importlib.metadata import entry_points
+from importlib.metadata import distributions, entry_points
 
 from gan_bench import registry
 from gan_bench.errors import GanBenchError
@@ -59,6 +59,21 @@ def load_entry_points() -> None:
                 register(entry_point.name, factory)
             except (ValueError, TypeError) as error:
                 raise GanBenchError(f"{where}: {error}") from None
+
+
+def refuse_malformed_entry_points() -> None:
+    """A one-line error naming any installed package whose entry_points.txt cannot be parsed.
+    importlib.metadata parses every package's file for any group, so one malformed file (another
+    package's) makes torch's own import and gan-bench's plugin lookup raise: gan-bench checks first."""
+    for dist in distributions():
+        try:
+            dist.entry_points  # noqa: B018 (parsed for its error)
+        except Exception as error:  # importlib.metadata's parser raises TypeError, ValueError, ...
+            where = getattr(dist, "_path", None)
+            raise GanBenchError(
+                f"installed package {dist.metadata['Name']!r} has a malformed entry_points.txt"
+                f"{f' in {where}' if where else ''} ({type(error).__name__}: {error}); "
+                "reinstall or remove that package") from None
 
 
 def import_plugin_modules(modules, where: str = "suite") -> None:

@@ -106,7 +106,7 @@ def _train_and_score(job: Job, results_dir: Path, device: torch.device,
     metrics: dict[str, float] = {}
     samples_sha256 = None
     if result.status in SCORED_STATUSES:
-        samples = job.eval_samples(model)
+        samples = job.eval_samples(model, dataset.shape)
         try:
             metrics = score(dataset, samples, job.suite.meta.metrics, model)
         except GanBenchError as error:  # a metric's bad value: nothing recorded, nothing lost

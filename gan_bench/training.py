@@ -33,6 +33,7 @@ from gan_bench.checkpoint_file import read_checkpoint_file, write_checkpoint
 from gan_bench.config import TrainConfig
 from gan_bench.errors import GanBenchError
 from gan_bench.loss_watch import LossWatch
+from gan_bench.model_contract import checked_losses
 from gan_bench.provenance import git_commit, hardware
 from gan_bench.seeding import load_rng_state, rng_state
 from gan_bench.stall import is_stalled
@@ -241,7 +242,10 @@ class Trainer:
                     with self.timer.phase("data"):
                         batch = self.dataset.train_batch(self.step, self.samples_per_step, self.seed,
                                                          device=self.device)
-                    self.watch.observe(self.step, self.model.train_step(batch))
+                    losses = self.model.train_step(batch)
+                    if self.step == self.invocations[-1]["from_step"]:  # once per invocation
+                        checked_losses(losses, self.description)
+                    self.watch.observe(self.step, losses)
                 self.step += 1
                 bar.update(1)
                 at_log = self.step % train.log_every_steps == 0 or self.step == train.steps

@@ -50,3 +50,20 @@ def test_a_link_where_the_output_goes_is_refused_and_its_target_kept(tmp_path):
     with pytest.raises(GanBenchError, match="out.bin: it is a symbolic link"):
         atomic_write_bytes(tmp_path / "out.bin", b"data")
     assert victim.read_text() == "precious" and (tmp_path / "out.bin").is_symlink()
+
+
+def test_a_full_disk_names_the_file_being_written(tmp_path, monkeypatch):
+    """ENOSPC from write() or fsync() carries no file name; the error a user sees names it."""
+    import errno
+
+    target = tmp_path / "leaderboard.md"
+    target.write_bytes(b"old")
+
+    def full_disk(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("gan_bench.atomic_files.os.fsync", full_disk)
+    with pytest.raises(OSError) as raised:
+        atomic_write_bytes(target, b"new")
+    assert raised.value.errno == errno.ENOSPC and raised.value.filename == str(target)
+    assert target.read_bytes() == b"old" and list(tmp_path.iterdir()) == [target]

@@ -1,11 +1,14 @@
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 import torch
 
+from benchmarks.robustness_probes import live_processes, session_members
 from gan_bench.checkpoint_file import read_checkpoint_file
 from gan_bench.cli import main
 from gan_bench.cluster_runs import ClusterOptions, RunJob, submit_runs, submitted_jobs, wait_for
@@ -15,18 +18,11 @@ from gan_bench.records import read_records
 from gan_bench.suite import run_suite
 from tests.conftest import TINY_SUITE
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def children_of(pid: int) -> list[int]:
-    """The pids of the live processes whose parent is ``pid`` (from /proc)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
+    return live_processes(1, pid)
 
 
 @pytest.mark.slow
@@ -100,3 +96,116 @@ def test_a_results_folder_the_jobs_cannot_see_is_refused_in_one_line(tmp_path):
                                             r"other jobs are cancelled"):
         wait_for(jobs, log=lambda m: None)
     assert not unseen.exists()
+
+
+@pytest.mark.parametrize("signum, to_group", [(signal.SIGINT, True), (signal.SIGTERM, False)],
+                         ids=["ctrl-c-to-the-group", "sigterm-to-the-driver"])
+def test_a_signal_to_the_submitit_local_driver_stops_every_job_at_its_next_step(tmp_path, signum,
+                                                                               to_group):
+    suite = tmp_path / "long.toml"  # a million steps: only a stop ends a job within the test
+    suite.write_text(TINY_SUITE.replace("steps = 12", "steps = 1000000").replace("seeds = 2", "seeds = 1")
+                     .replace("checkpoint_every_steps = 4", "checkpoint_every_steps = 200")
+                     .replace("log_every_steps = 4", "log_every_steps = 200"))
+    results = tmp_path / "results"
+    driver = subprocess.Popen(
+        [sys.executable, "-m", "gan_bench", "run", str(suite), "--device", "cpu", "--threads", "1",
+         "--executor", "submitit-local", "--results", str(results)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, start_new_session=True)
+    checkpoints = results / "long" / "checkpoints"
+    deadline = time.monotonic() + 300
+    while len(list(checkpoints.glob("*.pt"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert driver.poll() is None, driver.communicate()[1]
+    before = {path.name: read_checkpoint_file(path)["step"] for path in checkpoints.glob("*.pt")}
+    if to_group:
+        os.killpg(driver.pid, signum)  # what Ctrl-C in a terminal does
+    else:
+        driver.send_signal(signum)  # what a scheduler or `kill` does
+    stderr = driver.communicate(timeout=120)[1]
+    assert driver.returncode == 128 + signum, stderr
+    lines = [line for line in stderr.splitlines() if "submitted as job" not in line]
+    assert lines == [f"gan-bench: stopped by {signal.Signals(signum).name}; checkpoints saved, "
+                     "nothing partial recorded; run the same command again to resume"], stderr
+    assert not (results / "long" / "runs.jsonl").exists()
+    after = {path.name: read_checkpoint_file(path) for path in checkpoints.glob("*.pt")}
+    assert set(after) == set(before)
+    assert all(state["status"] == "running" and state["step"] >= before[name]
+               for name, state in after.items())
+    # the jobs ended before the driver did: nothing of the run is left training
+    deadline = time.monotonic() + 30  # the controllers' own exit, after their tasks' results
+    while session_members(driver.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session_members(driver.pid) == []
+
+
+class JobKilledAfterRecording:
+    """A submitit job whose process was killed after its run's record was appended."""
+
+    job_id = "4242"
+
+    def done(self) -> bool:
+        return True
+
+    def result(self):
+        raise RuntimeError("Job 4242 (task: 0) failed: killed by signal SIGKILL")
+
+    def stderr(self) -> str:
+        return ""
+
+
+def test_a_job_killed_after_its_run_was_recorded_is_reported_as_recorded(tmp_path):
+    (tmp_path / "tiny.toml").write_text(TINY_SUITE.replace("seeds = 2", "seeds = 1"))
+    suite = load_suite(str(tmp_path / "tiny.toml"))
+    results_dir = run_suite(suite, tmp_path / "results", torch.device("cpu"), only="^vae",
+                            log=lambda m: None)
+    logged = []
+    assert wait_for([JobKilledAfterRecording()], logged.append, ["vae__ring8__seed0"], results_dir) == 0
+    assert logged == ["vae__ring8__seed0: recorded (job 4242 ended abnormally after recording it: "
+                      "Job 4242 (task: 0) failed: killed by signal SIGKILL)"]
+    assert wait_for([JobKilledAfterRecording()], logged.append, ["gan__ring8__seed0"], results_dir) == 1
+
+
+def test_slurm_without_sbatch_or_srun_is_one_line_before_the_results_folder_is_made(
+        tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "no-slurm-here"))
+    (tmp_path / "tiny.toml").write_text(TINY_SUITE)
+    assert main(["run", str(tmp_path / "tiny.toml"), "--executor", "slurm",
+                 "--results", str(tmp_path / "results")]) == 2
+    assert capsys.readouterr().err == ("gan-bench: error: --executor slurm needs SLURM's sbatch and "
+                                       "srun on PATH: run it on a SLURM login node\n")
+    assert not (tmp_path / "results").exists()
+
+
+def test_tensorboard_under_an_executor_is_refused_not_dropped(tmp_path, capsys):
+    (tmp_path / "tiny.toml").write_text(TINY_SUITE)
+    assert main(["run", str(tmp_path / "tiny.toml"), "--executor", "submitit-local", "--tensorboard",
+                 str(tmp_path / "tb"), "--results", str(tmp_path / "results")]) == 2
+    assert capsys.readouterr().err == ("gan-bench: error: --tensorboard works with --executor local "
+                                       "only, not submitit-local: its jobs would not write it\n")
+    assert not (tmp_path / "results").exists() and not (tmp_path / "tb").exists()
+
+
+def test_a_tensorboard_folder_that_cannot_be_written_is_refused_before_training(tmp_path, capsys):
+    (tmp_path / "tiny.toml").write_text(TINY_SUITE)
+    (tmp_path / "tb").write_text("a file where the folder would be")
+    assert main(["run", str(tmp_path / "tiny.toml"), "--tensorboard", str(tmp_path / "tb"),
+                 "--results", str(tmp_path / "results")]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"gan-bench: error: --tensorboard folder {tmp_path / 'tb'} is not writable")
+    assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.parametrize("line", [b'{"run_id": "gan__ring8__seed0", "job_id": "12', b'{"run_id": "x"}',
+                                  b'[1, 2]', b'{"run_id": "x", "job_id": "*", "executor": "slurm"}'],
+                         ids=["truncated", "keyless", "not-an-object", "job-id-a-pattern"])
+def test_a_bad_line_in_jobs_jsonl_is_one_line_naming_it(tmp_path, capsys, line):
+    (tmp_path / "tiny.toml").write_text(TINY_SUITE)
+    notes = tmp_path / "results" / "tiny" / ".submitit" / "jobs.jsonl"
+    notes.parent.mkdir(parents=True)
+    notes.write_bytes(b'{"run_id": "vae__ring8__seed0", "job_id": "7", "executor": "submitit-local"}\n'
+                      + line)
+    assert main(["status", str(tmp_path / "tiny.toml"), "--results", str(tmp_path / "results")]) == 2
+    assert capsys.readouterr().err == (f"gan-bench: error: {notes}, line 2: not a job note (a JSON "
+                                       "object with string run_id, job_id, executor); remove the "
+                                       "line, or the file, to go on\n")

@@ -197,3 +197,34 @@ def test_evaluate_refuses_a_bad_value_or_a_taken_name_and_writes_no_line(tmp_pat
     assert "which metric 'scored in training' gives" in capsys.readouterr().err
     assert not (tmp_path / "e" / EVALUATIONS_FILE).exists()
     assert main(["leaderboard", "e", "--results", str(tmp_path)]) == 0  # the folder still reads
+
+
+def read_only(folder):
+    """``folder`` made unwritable even for root (chattr +i), or as a user (chmod); the undo."""
+    import os
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return lambda: folder.chmod(0o755)
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)]).returncode:
+        pytest.skip("root without chattr +i: no folder is read-only")
+    return lambda: subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_evaluate_refuses_an_unwritable_results_folder_before_scoring(tmp_path, capsys):
+    suite = suite_file(tmp_path, "e", ["modes"])
+    run_suite(suite, tmp_path / "results", CPU, only="seed0", log=QUIET)
+    folder = tmp_path / "results" / "e"
+    capsys.readouterr()  # the training's progress bars
+    undo = read_only(folder)
+    try:
+        assert main(["evaluate", str(suite.path), "--results", str(tmp_path / "results"), "--metrics",
+                     "frechet_data", "--only", "seed0", "--device", "cpu"]) == 2
+    finally:
+        undo()
+    err = capsys.readouterr().err
+    assert err.startswith(f"gan-bench: error: results folder {folder} is not writable") \
+        and err.count("\n") == 1, err
+    assert not (folder / EVALUATIONS_FILE).exists()

@@ -154,3 +154,17 @@ def test_a_plugin_in_the_current_folder_is_not_imported_unless_named_on_purpose(
     assert not (folder / "imported").exists()
     on_purpose = run_there(folder, *argv, pythonpath=os.pathsep.join([".", str(ROOT)]))
     assert on_purpose.returncode == 0 and (folder / "imported").exists()
+
+
+@pytest.mark.parametrize("entry_points", ["[console_scripts]\nno equals sign here\n",
+                                          "[gan_bench.models]\nmy-gan\n"],
+                         ids=["another-group", "gan-bench-group"])
+def test_a_malformed_entry_points_file_of_any_installed_package_is_one_line_naming_it(
+        tmp_path, entry_points):
+    site = installed_distribution(tmp_path / "site", entry_points)
+    (tmp_path / "tiny.toml").write_text((ROOT / "gan_bench" / "suites" / "smoke.toml").read_text())
+    result = gan_bench("status", "tiny.toml", cwd=tmp_path, pythonpath=[site])
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("gan-bench: error: installed package 'tiny-gan-plugin' has a "
+                                    f"malformed entry_points.txt in {site}"), result.stderr
+    assert result.stderr.count("\n") == 1

@@ -19,21 +19,29 @@ import torch
 from gan_bench.config import load_suite
 from gan_bench.errors import GanBenchError
 from gan_bench.records import read_records
+from gan_bench.stop_signals import Stopped
 from gan_bench.suite import run_suite
 
 QUALITY_SUITE = "bench-quality"
 BAND_SIGMAS = 3.0
 MIN_BAND_SEEDS = 5
 SEED_SUFFIX = re.compile(r"__seed(\d+)$")
+NOTHING_TO_RESUME = ("the quality runs trained in a temporary folder, now removed: nothing to "
+                     "resume, a rerun trains them again")
 
 
 def train_quality_runs(seeds: int, device: torch.device, jobs: int, log, only: str | None = None,
                        suite_name: str = QUALITY_SUITE) -> dict[str, dict]:
     """Train the quality suite's first ``seeds`` seeds (the runs whose id matches ``only``) in a
-    scratch folder; run id -> status and metrics."""
+    scratch folder; run id -> status and metrics. At a stop signal, Stopped says that nothing is
+    left to resume (the scratch folder is removed)."""
     suite = load_suite(suite_name)
     with tempfile.TemporaryDirectory(prefix="gan-bench-quality-") as root:
-        results_dir = run_suite(suite, Path(root), device, seeds=seeds, log=log, jobs=jobs, only=only)
+        try:
+            results_dir = run_suite(suite, Path(root), device, seeds=seeds, log=log, jobs=jobs,
+                                    only=only)
+        except Stopped as stopped:  # its checkpoints go with the scratch folder: nothing resumes
+            raise Stopped(stopped.signum, NOTHING_TO_RESUME) from None
         records = read_records(results_dir)
     return {r["run_id"]: {"status": r["status"], "metrics": r["metrics"]} for r in records}
 

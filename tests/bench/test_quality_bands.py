@@ -35,3 +35,45 @@ def test_runs_outside_their_band_or_unfinished_fail():
                          "band": "finished", "ok": False}]
     with pytest.raises(GanBenchError, match="no quality band for vae__ring8"):
         check_against_bands({"vae__ring8__seed0": {"status": "finished", "metrics": {}}}, bands)
+
+
+def test_a_stopped_quality_run_does_not_promise_a_resume(tmp_path, monkeypatch):
+    """The quality runs train in a scratch folder that is removed: a stop leaves nothing to
+    resume, and the one line says so instead of "run the same command again to resume"."""
+    import os
+    import signal
+    import tempfile
+    import threading
+    import time
+
+    import torch
+
+    from gan_bench.bench.quality_bands import train_quality_runs
+    from gan_bench.stop_signals import Stopped
+    from tests.conftest import TINY_SUITE
+
+    suite = tmp_path / "long.toml"  # a million steps: only the stop ends it within the test
+    suite.write_text(TINY_SUITE.replace("steps = 12", "steps = 1000000")
+                     .replace("checkpoint_every_steps = 4", "checkpoint_every_steps = 100"))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def stop_once_training():
+        deadline = time.monotonic() + 300
+        while not list(scratch.glob("*/long/checkpoints/*.pt")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    stopper = threading.Thread(target=stop_once_training)
+    stopper.start()
+    try:
+        with pytest.raises(Stopped) as stopped:
+            train_quality_runs(1, torch.device("cpu"), 1, log=lambda m: None, only="^vae",
+                               suite_name=str(suite))
+    finally:
+        stopper.join()
+    assert stopped.value.signum == signal.SIGTERM
+    assert "nothing to resume" in stopped.value.aftermath
+    assert "again to resume" not in stopped.value.aftermath
+    assert list(scratch.iterdir()) == []  # the checkpoints went with the scratch folder
