@@ -7,6 +7,7 @@ every column here with the same direction).
 HIGHER = "higher is better"
 LOWER = "lower is better"
 NEAR_ONE = "nearer 1 is better (real images: 1)"
+NEAR_HALF = "nearer 0.5 is better (indistinguishable from real: 0.5)"
 NO_DIRECTION = "no better or worse: context"
 
 # column -> (direction, meaning in one line)
@@ -60,6 +61,22 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "d_fake_probe": (NO_DIRECTION, "mean D(G(z)) on a fresh batch"),
     "g_grad_norm_nonsaturating": (NO_DIRECTION, "generator gradient norm under -log D(G(z))"),
     "g_grad_norm_minimax": (NO_DIRECTION, "generator gradient norm under log(1 - D(G(z)))"),
+    # memorisation: Meehan et al. 2020's data-copying test (gan_bench/metrics/data_copying.py)
+    "copying_ct": (NO_DIRECTION, "C_T: below -3 flags copying of the training set, far above 0 "
+                                 "underfitting; held-out real data: about 0"),
+    "copying_flagged": (LOWER, "1 when C_T flags copying of the training set, else 0"),
+    "copying_closer_share": (NO_DIRECTION, "share of samples nearer the training set than the median "
+                                           "held-out point (held-out real data: about 0.5)"),
+    "copying_cells": (NO_DIRECTION, "k-means cells of the training set C_T averaged over"),
+    # coverage without known modes (gan_bench/metrics/ndb.py, nearest_neighbour_two_sample.py)
+    "ndb_bins_different": (LOWER, "NDB: k-means bins of the real data whose share differs significantly"),
+    "ndb_fraction": (LOWER, "NDB as a share of the bins"),
+    "ndb_bins": (NO_DIRECTION, "k-means bins of the real data NDB tests"),
+    "one_nn_accuracy": (NEAR_HALF, "leave-one-out 1-nearest-neighbour accuracy telling samples from "
+                                   "real data"),
+    "one_nn_real_accuracy": (NO_DIRECTION, "that accuracy on the real side"),
+    "one_nn_generated_accuracy": (NO_DIRECTION, "that accuracy on the generated side"),
+    "one_nn_per_side": (NO_DIRECTION, "points per side of the 1-NN test"),
     # throughput (gan_bench/timing.py)
     "samples_per_s": (HIGHER, "training samples per second after warm-up, on the row's hardware"),
     "steps_per_s": (HIGHER, "training steps per second after warm-up, on the row's hardware"),

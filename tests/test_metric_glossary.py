@@ -3,10 +3,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from gan_bench.metric_glossary import GLOSSARY, HIGHER, LOWER, NEAR_ONE, NO_DIRECTION
+from gan_bench.metric_glossary import GLOSSARY, HIGHER, LOWER, NEAR_HALF, NEAR_ONE, NO_DIRECTION
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS_WORD = {HIGHER: "higher", LOWER: "lower", NEAR_ONE: "nearer 1", NO_DIRECTION: "context"}
+DOCS_WORD = {HIGHER: "higher", LOWER: "lower", NEAR_ONE: "nearer 1", NEAR_HALF: "nearer 0.5",
+             NO_DIRECTION: "context"}
 
 
 def _docs_glossary() -> dict[str, str]:
