@@ -21,7 +21,8 @@ import pandas as pd
 import torch
 
 from gan_bench.atomic_files import atomic_write_bytes
-from gan_bench.bench.instruction_counts import CALLS, compare_instructions, count_both
+from gan_bench.bench.git_trees import git
+from gan_bench.bench.instruction_counts import CALLS, compare_instructions, count_both, dump_total
 from gan_bench.provenance import how_made
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,10 +31,6 @@ ANCHOR = '''        self.train()
         d_opt, g_opt = self.optimizers["discriminator"], self.optimizers["generator"]
 '''
 STEP = "step/mog/gan-nonsaturating"
-
-
-def git(*args: str, cwd: Path = ROOT) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def python_loop_instructions(iterations: int) -> float:
@@ -46,8 +43,7 @@ def python_loop_instructions(iterations: int) -> float:
             program = f"def loop():\n    for _ in range({n}):\n        pass\nloop()"
             subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
                             "-c", program], check=True, capture_output=True)
-            totals.append(next(int(line.split()[1]) for line in out.read_text().splitlines()
-                               if line.startswith("totals:")))
+            totals.append(dump_total(out))
     return (totals[1] - totals[0]) / iterations
 
 
@@ -60,13 +56,13 @@ def main() -> None:
                         "then gives the step's instructions per call")
     parser.add_argument("--step-instructions", type=int, default=None)
     args = parser.parse_args()
-    if git("status", "--porcelain", "--untracked-files=no"):
+    if git("status", "--porcelain", "--untracked-files=no", cwd=ROOT):
         raise SystemExit("commit first: the base of the experiment is HEAD")
-    base_commit = git("rev-parse", "HEAD")
+    base_commit = git("rev-parse", "HEAD", cwd=ROOT)
     sections = []
     with tempfile.TemporaryDirectory(prefix="gan-bench-instructions-") as scratch:
         base, injected = Path(scratch) / "base", Path(scratch) / "injected"
-        git("worktree", "add", "--detach", "--quiet", str(base), base_commit)
+        git("worktree", "add", "--detach", "--quiet", str(base), base_commit, cwd=ROOT)
         try:
             started = time.perf_counter()
             aa = [] if args.no_aa else compare_instructions(*count_both(base, base, args.only))
@@ -75,7 +71,7 @@ def main() -> None:
             step_instructions = args.step_instructions or next(
                 row["base instructions/call"] for row in aa if row["workload"] == STEP)
             iterations = round(args.target_pct / 100 * step_instructions / per_iteration)
-            git("worktree", "add", "--detach", "--quiet", str(injected), base_commit)
+            git("worktree", "add", "--detach", "--quiet", str(injected), base_commit, cwd=ROOT)
             text = (injected / STEP_FILE).read_text()
             if ANCHOR not in text:
                 raise SystemExit(f"{STEP_FILE} changed: cannot inject the loop")

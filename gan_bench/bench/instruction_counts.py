@@ -35,17 +35,18 @@ def valgrind_missing() -> str | None:
     return f"{' and '.join(missing)} not found (Debian: apt-get install valgrind)" if missing else None
 
 
+def dump_total(dump: Path) -> int:
+    """The instruction total of one callgrind output file (its ``totals:`` line)."""
+    text = dump.read_text() if dump.exists() else ""
+    lines = [line for line in text.splitlines() if line.startswith("totals:")]
+    if not lines:
+        raise GanBenchError(f"callgrind wrote no totals to {dump}")
+    return int(lines[0].split()[1])
+
+
 def dump_totals(out_file: Path, expected: int) -> list[int]:
     """The instruction totals of callgrind's numbered dumps ``OUT.1``, ``OUT.2``, ..., in order."""
-    totals = []
-    for index in range(1, expected + 1):
-        dump = out_file.with_name(f"{out_file.name}.{index}")
-        text = dump.read_text() if dump.exists() else ""
-        lines = [line for line in text.splitlines() if line.startswith("totals:")]
-        if not lines:
-            raise GanBenchError(f"callgrind wrote no totals to {dump}")
-        totals.append(int(lines[0].split()[1]))
-    return totals
+    return [dump_total(out_file.with_name(f"{out_file.name}.{index}")) for index in range(1, expected + 1)]
 
 
 class CountingProcess:
