@@ -1,6 +1,6 @@
 """Built-in models; each module registers its models at import."""
 
-from baselines import (  # noqa: F401
+from gan_bench.baselines import (  # noqa: F401
     gan_mlp,
     gan_mnist,
     kmeans,

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from baselines.gan_losses import (
+from gan_bench.baselines.maxout import Maxout
+from gan_bench.model.contract import GenerativeModel, require_positive
+from gan_bench.model.gan_losses import (
     GeneratorLoss,
     discriminator_loss,
     game_diagnostics,
     generator_loss,
 )
-from baselines.maxout import Maxout
-from baselines.model import GenerativeModel, require_positive
 from gan_bench.registry import register_model
 
 

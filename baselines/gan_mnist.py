@@ -23,9 +23,9 @@ from typing import Literal
 import torch
 from torch import nn
 
-from baselines.gan_losses import GeneratorLoss, discriminator_loss, game_diagnostics, generator_loss
-from baselines.maxout import Maxout
-from baselines.model import GenerativeModel, require_positive
+from gan_bench.baselines.maxout import Maxout
+from gan_bench.model.contract import GenerativeModel, require_positive
+from gan_bench.model.gan_losses import GeneratorLoss, discriminator_loss, game_diagnostics, generator_loss
 from gan_bench.registry import register_model
 
 MNIST_TRAIN_IMAGES = 50_000

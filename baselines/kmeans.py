@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from baselines.reference_row import ReferenceRow
+from gan_bench.baselines.reference_row import ReferenceRow
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_model
 

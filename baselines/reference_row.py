@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import torch
 
-from baselines.model import GenerativeModel
+from gan_bench.model.contract import GenerativeModel
 
 
 class ReferenceRow(GenerativeModel):

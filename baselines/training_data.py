@@ -6,7 +6,7 @@ are easy to game), showing what the estimator gives a "model" that memorised rea
 
 import torch
 
-from baselines.reference_row import ReferenceRow
+from gan_bench.baselines.reference_row import ReferenceRow
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_model
 

@@ -7,7 +7,7 @@ beside the exact test log-likelihood.
 
 import torch
 
-from baselines.reference_row import ReferenceRow
+from gan_bench.baselines.reference_row import ReferenceRow
 from gan_bench.registry import register_model
 
 

@@ -7,7 +7,7 @@ A subclass builds ``self.encoder`` (flattened data -> 2 x latent_dim: mean and l
 
 import torch
 
-from baselines.model import GenerativeModel
+from gan_bench.model.contract import GenerativeModel
 
 
 class VaeElbo(GenerativeModel):

@@ -17,8 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from baselines.model import require_positive
-from baselines.vae_elbo import VaeElbo
+from gan_bench.baselines.vae_elbo import VaeElbo
+from gan_bench.model.contract import require_positive
 from gan_bench.registry import register_model
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gan_bench.atomic_files import atomic_write_bytes
+from gan_bench.storage.atomic_files import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEATS = {"inject5": 6, "inject10": 12, "inject20": 24}  # 0.84% of the step each (AMD EPYC, 1 thread)

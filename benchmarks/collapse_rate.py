@@ -3,7 +3,7 @@
     python benchmarks/collapse_rate.py --results results
 
 For each variant (model of the suite): the runs recorded; those whose discriminator won by the
-rule of gan_bench/collapse.py (``collapsed_at_step`` in the record) and those censored at the
+rule of gan_bench/metrics/collapse.py (``collapsed_at_step`` in the record) and those censored at the
 horizon (below the rule's threshold at the end, for less than its span; from the record's history);
 the collapse rate with its exact (Clopper-Pearson) 95% binomial confidence interval from scipy,
 without and with the censored runs; the epochs at which the collapses began (500 steps an epoch at
@@ -21,10 +21,10 @@ import pandas as pd
 import torch
 from scipy.stats import binomtest
 
-from gan_bench.atomic_files import atomic_write_bytes
-from gan_bench.collapse import COLLAPSE_D_FAKE, COLLAPSE_HOLD_STEPS, censored_at_step
-from gan_bench.provenance import how_made
-from gan_bench.records import jsonable, read_records
+from gan_bench.metrics.collapse import COLLAPSE_D_FAKE, COLLAPSE_HOLD_STEPS, censored_at_step
+from gan_bench.runtime.provenance import how_made
+from gan_bench.storage.atomic_files import atomic_write_bytes
+from gan_bench.storage.records import jsonable, read_records
 
 SUITE = "mnist-collapse"
 CONFIDENCE = 0.95
@@ -81,7 +81,7 @@ def main() -> int:
         "# Collapse rate of the GAN paper's MNIST model in its first 10 epochs\n\n"
         f"*Collapsed* (the discriminator wins): D(G(z)) (the batch mean at each log point) stayed "
         f"below {COLLAPSE_D_FAKE} to the end of the run for at least {COLLAPSE_HOLD_STEPS} steps "
-        f"(gan_bench/collapse.py); epochs at which the collapses began. *Censored*: below "
+        f"(gan_bench/metrics/collapse.py); epochs at which the collapses began. *Censored*: below "
         f"{COLLAPSE_D_FAKE} at the end of the run, but for fewer than {COLLAPSE_HOLD_STEPS} steps "
         "(seed: epoch the last stretch began), so the rule cannot tell; the rate is given without "
         f"and with them. Rates with their exact {CONFIDENCE:.0%} binomial confidence intervals "

@@ -38,15 +38,15 @@ import pandas as pd
 import torch
 from threadpoolctl import threadpool_limits
 
-from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.data.mnist import Mnist, load_mnist
-from gan_bench.evaluations import score
 from gan_bench.metrics.comparison_features import classifier_features, held_out_reference, training_reference
 from gan_bench.metrics.ndb import number_of_different_bins
 from gan_bench.metrics.nearest_neighbour_two_sample import one_nn_accuracy
-from gan_bench.provenance import git_commit, hardware, invoking_command, library_versions
-from gan_bench.records import jsonable
-from gan_bench.samples_io import SAMPLES_DIR, load_samples
+from gan_bench.runs.evaluations import score
+from gan_bench.runtime.provenance import git_commit, hardware, invoking_command, library_versions
+from gan_bench.storage.atomic_files import atomic_write_bytes
+from gan_bench.storage.records import jsonable
+from gan_bench.storage.samples_io import SAMPLES_DIR, load_samples
 
 METRICS = ["memorisation", "ndb", "one_nn"]
 SHOWN = ["copying_ct", "copying_flagged", "copying_closer_share", "copying_cells", "ndb_bins_different",

@@ -6,7 +6,7 @@ import shlex
 
 import torch
 
-from gan_bench.provenance import hardware, library_versions
+from gan_bench.runtime.provenance import hardware, library_versions
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):

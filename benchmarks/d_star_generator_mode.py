@@ -22,14 +22,14 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from gan_bench.atomic_files import atomic_write_bytes
-from gan_bench.config import load_suite
+from gan_bench.config.suite import load_suite
 from gan_bench.errors import GanBenchError
-from gan_bench.evaluations import load_final_model, score
-from gan_bench.jobs import expand_jobs
-from gan_bench.provenance import how_made
-from gan_bench.records import jsonable
-from gan_bench.seeding import stream_seed
+from gan_bench.runs.evaluations import load_final_model, score
+from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.runtime.provenance import how_made
+from gan_bench.runtime.seeding import stream_seed
+from gan_bench.storage.atomic_files import atomic_write_bytes
+from gan_bench.storage.records import jsonable
 
 CPU = torch.device("cpu")
 TRAIN_MODE_STREAM = 10**12 + 1  # far from the step indices that seed training batches

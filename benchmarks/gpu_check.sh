@@ -56,10 +56,10 @@ TOML
 import dataclasses, sys, tempfile, warnings
 from pathlib import Path
 import torch
-from gan_bench.config import TrainConfig
-from gan_bench.jobs import expand_jobs
-from gan_bench.config import load_suite
-from gan_bench.training import Trainer
+from gan_bench.config.suite import TrainConfig
+from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.config.suite import load_suite
+from gan_bench.runs.trainer import Trainer
 
 suite = load_suite(str(Path(sys.argv[1]) / "gpu-check.toml"))
 device = torch.device("cuda")

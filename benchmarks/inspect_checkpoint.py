@@ -17,9 +17,9 @@ from pathlib import Path
 import torch
 from torchvision.utils import save_image
 
-from gan_bench.config import load_suite
-from gan_bench.jobs import expand_jobs
-from gan_bench.training import read_checkpoint
+from gan_bench.config.suite import load_suite
+from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.storage.checkpoint_compatibility import read_checkpoint
 
 CPU = torch.device("cpu")
 

@@ -1,7 +1,7 @@
 """The instruction-count tier on real trees: its A/A spread and a ~3% pure-Python slowdown caught.
 
 1. A/A: this commit's small workloads counted under callgrind in two processes side by side
-   (gan_bench.bench.instruction_counts.count_both), as a gate run against itself counts them.
+   (gan_bench.gate.instruction_counts.count_both), as a gate run against itself counts them.
 2. The cost of one iteration of an empty Python ``for`` loop, counted under callgrind.
 3. A commit whose 2-D GAN step (baselines/gan_mlp.py) first runs such a loop, sized to add
    ``--target-pct`` of the step's instructions: no FLOPs, no operator, no allocation, so the
@@ -20,10 +20,10 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from gan_bench.atomic_files import atomic_write_bytes
-from gan_bench.bench.git_trees import git
-from gan_bench.bench.instruction_counts import CALLS, compare_instructions, count_both, dump_total
-from gan_bench.provenance import how_made
+from gan_bench.gate.git_trees import git
+from gan_bench.gate.instruction_counts import CALLS, compare_instructions, count_both, dump_total
+from gan_bench.runtime.provenance import how_made
+from gan_bench.storage.atomic_files import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 STEP_FILE = "baselines/gan_mlp.py"
@@ -90,7 +90,7 @@ def main() -> None:
     sections = [
         f"# The instruction-count tier on real trees\n\nMade by `{provenance['command']}` at commit "
         f"{base_commit} on {provenance['hardware']['cpu_model']}, valgrind's callgrind, {CALLS} calls "
-        f"per workload, one process per side side by side (gan_bench/bench/instruction_counts.py).\n",
+        f"per workload, one process per side side by side (gan_bench/gate/instruction_counts.py).\n",
         *([f"## A/A: this commit against itself ({aa_seconds:.0f} s)\n\n"
            + pd.DataFrame(aa).to_markdown(index=False, floatfmt=".3g") + "\n"] if aa else []),
         f"## A pure-Python slowdown of the 2-D GAN step ({caught_seconds:.0f} s)\n\n"

@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from gan_bench.atomic_files import atomic_write_bytes
 from gan_bench.data.mixtures import Grid25, Ring8
 from gan_bench.metrics.theory import GeneratorDensity, jsd_bootstrap_stderr, jsd_estimate
-from gan_bench.provenance import how_made
-from gan_bench.records import jsonable
+from gan_bench.runtime.provenance import how_made
+from gan_bench.storage.atomic_files import atomic_write_bytes
+from gan_bench.storage.records import jsonable
 
 CPU = torch.device("cpu")
 FIRST_SEED = 100

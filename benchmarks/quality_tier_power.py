@@ -11,7 +11,7 @@ on the way every CURVE_EVERY steps, so that one pool gives the tier's power at e
 
 Then, for each budget and each K of ``--k``, and for each change, it draws DRAWS random pairs of
 K-seed subsets (the reference's and the change's) and applies the tier's own test
-(gan_bench.bench.quality_test.compare_quality) to the metrics at that budget: the detection rate
+(gan_bench.gate.quality_test.compare_quality) to the metrics at that budget: the detection rate
 is the fraction of draws with a WORSE verdict. The false-alarm rate compares two K-seed subsets of
 the reference pool. (Subsets of one pool overlap, so the draws are not independent gate runs; the
 rates are estimates of the tier's power at K seeds.)
@@ -31,14 +31,14 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from baselines.gan_mlp import GanMlp
-from gan_bench import registry
-from gan_bench.atomic_files import atomic_write_bytes
-from gan_bench.bench.quality_test import compare_quality, recorded_number
-from gan_bench.config import load_suite
-from gan_bench.provenance import how_made
-from gan_bench.records import read_records
-from gan_bench.suite import run_suite
+from gan_bench import lookup, registry
+from gan_bench.baselines.gan_mlp import GanMlp
+from gan_bench.config.suite import load_suite
+from gan_bench.gate.quality_test import compare_quality, recorded_number
+from gan_bench.runs.suite_runs import run_suite
+from gan_bench.runtime.provenance import how_made
+from gan_bench.storage.atomic_files import atomic_write_bytes
+from gan_bench.storage.records import read_records
 
 STEPS = 3000
 CURVE_EVERY = 500
@@ -155,7 +155,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     suite_file = args.out / "quality-power.toml"
     atomic_write_bytes(suite_file, SUITE.encode())
-    registry.get_model("gan-mlp")
+    lookup.get_model("gan-mlp")
     if "gan-mlp-frozen-d" not in registry.MODELS:
         registry.register_model("gan-mlp-frozen-d", FrozenDiscriminatorGan)
     torch.set_num_threads(1)
@@ -180,7 +180,7 @@ def main() -> None:
         f"{provenance['git_commit']} on {provenance['hardware']['cpu_model']}; {args.seeds} seeds a "
         f"model trained {STEPS} steps, the metrics at each budget scored on the way; {args.draws} draws "
         f"of K seeds a side; the tier's test: one-sided Mann-Whitney U per metric, Holm, minimum "
-        f"effects (gan_bench/bench/quality_test.py). Each cell: the share of draws flagged WORSE.\n\n"
+        f"effects (gan_bench/gate/quality_test.py). Each cell: the share of draws flagged WORSE.\n\n"
         + pd.DataFrame(rows).to_markdown(index=False, floatfmt=".3g")
         + "\n\nMedians over the pool's seeds:\n\n" + medians.to_markdown(index=False, floatfmt=".4g") + "\n")
     atomic_write_bytes(args.out / "power.md", markdown.encode())

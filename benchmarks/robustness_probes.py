@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from gan_bench.provenance import PROJECT_ROOT, how_made
+from gan_bench.runtime.provenance import PROJECT_ROOT, how_made
 
 TINY_SUITE = """
 [suite]
@@ -402,9 +402,9 @@ class Cases:
     def _fid_cache(self, folder) -> dict:
         """A cache folder of its own holding links to the default cache's MNIST and Inception
         weights (read only), and samples.npy: 4 MNIST test digits."""
-        from gan_bench.cache import cache_dir
         from gan_bench.data.mnist import Mnist
         from gan_bench.metrics.inception_weights import CACHE_FILE_NAME, inception_weights_path
+        from gan_bench.storage.cache import cache_dir
 
         inception_weights_path()
         cache = folder / "cache"
@@ -671,7 +671,7 @@ class Cases:
 
 BAD_MODEL = """
 import torch
-from baselines.gan_mlp import GanMlp
+from gan_bench.baselines.gan_mlp import GanMlp
 from gan_bench.registry import register_model
 
 

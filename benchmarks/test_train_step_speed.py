@@ -1,8 +1,8 @@
 """Training-step throughput of the built-in models in a pytest-benchmark session.
 
-The same workloads as ``gan-bench bench`` (gan_bench.bench.workloads), timed by pytest-benchmark
+The same workloads as ``gan-bench bench`` (gan_bench.gate.workloads), timed by pytest-benchmark
 for its statistics and ``--benchmark-json`` files; each step's median is also reported as its
-ratio to the reference workload (gan_bench.bench.reference_workload) timed in the same session,
+ratio to the reference workload (gan_bench.gate.reference_workload) timed in the same session,
 ``samples_per_reference_call``, which moves far less than the absolute time between machines.
 The regression gate itself is ``gan-bench bench --compare``, which does not depend on
 pytest-benchmark's machine-id folders.
@@ -13,8 +13,8 @@ Run: ``pytest benchmarks/test_train_step_speed.py --benchmark-only``.
 import pytest
 import torch
 
-from gan_bench.bench.reference_workload import ReferenceWorkload
-from gan_bench.bench.workloads import all_workloads
+from gan_bench.gate.reference_workload import ReferenceWorkload
+from gan_bench.gate.workloads import all_workloads
 
 CPU = torch.device("cpu")
 STEPS = [workload for workload in all_workloads() if workload.name.startswith("step/")]

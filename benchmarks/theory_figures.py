@@ -35,14 +35,14 @@ import numpy as np
 import pandas as pd
 import torch
 
-from gan_bench.atomic_files import atomic_write_bytes
-from gan_bench.config import load_suite
-from gan_bench.evaluations import load_final_model
-from gan_bench.jobs import expand_jobs
+from gan_bench.config.suite import load_suite
 from gan_bench.metrics.theory import LOG_4, GeneratorDensity
-from gan_bench.provenance import how_made
-from gan_bench.records import jsonable, read_records
-from gan_bench.samples_io import read_run_samples
+from gan_bench.runs.evaluations import load_final_model
+from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.runtime.provenance import how_made
+from gan_bench.storage.atomic_files import atomic_write_bytes
+from gan_bench.storage.records import jsonable, read_records
+from gan_bench.storage.samples_io import read_run_samples
 
 SUITE = "theory"
 SATURATION_SUITE = "saturation"

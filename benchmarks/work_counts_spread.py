@@ -1,6 +1,6 @@
 """The deterministic tier's spread: the exact work counts of every workload in fresh processes.
 
-Runs the A/B worker (gan_bench/bench/ab_worker.py) on this checkout RUNS times, each a fresh
+Runs the A/B worker (gan_bench/gate/ab_worker.py) on this checkout RUNS times, each a fresh
 process taking the counts of one call of every workload (FLOPs, operator calls, bytes allocated,
 peak live bytes), and writes how many distinct values each figure took: 1 everywhere means the
 tier can gate on exact equality.
@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from gan_bench.bench.ab_runs import AbOptions, run_worker
-from gan_bench.bench.work_counts import SHOWN, totals
-from gan_bench.provenance import PROJECT_ROOT, how_made
+from gan_bench.gate.ab_runs import AbOptions, run_worker
+from gan_bench.gate.work_counts import SHOWN, totals
+from gan_bench.runtime.provenance import PROJECT_ROOT, how_made
 
 
 def main() -> None:

@@ -9,14 +9,14 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from gan_bench.errors import GanBenchError
-from gan_bench.option_values import (
+from gan_bench.config.option_values import (
     OneLineParser,
     at_least_one,
     at_least_zero,
     key_equals_value,
     positive_number,
 )
+from gan_bench.errors import GanBenchError
 
 DEFAULT_RESULTS = Path("results")
 
@@ -24,12 +24,12 @@ DEFAULT_RESULTS = Path("results")
 def cmd_run(args) -> int | None:
     from tqdm import tqdm
 
-    from gan_bench.config import load_suite
-    from gan_bench.figures import write_figures
-    from gan_bench.leaderboard import write_leaderboard
-    from gan_bench.seeding import resolve_device
-    from gan_bench.suite import run_suite
-    from gan_bench.writable_folder import require_writable_folder
+    from gan_bench.config.suite import load_suite
+    from gan_bench.reports.figures import write_figures
+    from gan_bench.reports.leaderboard import write_leaderboard
+    from gan_bench.runs.suite_runs import run_suite
+    from gan_bench.runtime.seeding import resolve_device
+    from gan_bench.storage.writable_folder import require_writable_folder
 
     suite = load_suite(args.suite)
     _set_threads(args.threads)
@@ -59,15 +59,15 @@ def cmd_run(args) -> int | None:
 
 
 def _run_through_submitit(args, suite, log) -> int:
-    """``--executor slurm`` or ``submitit-local``: one job per pending run (gan_bench.cluster_runs);
+    """``--executor slurm`` or ``submitit-local``: one job per pending run (gan_bench.runs.cluster);
     with ``--wait`` (the default for submitit-local) the leaderboard once every job has ended."""
-    from gan_bench.cluster_runs import ClusterOptions, RunJob, require_executor, submit_runs, wait_for
-    from gan_bench.evaluations import evaluate_runs
-    from gan_bench.figures import write_figures
-    from gan_bench.leaderboard import write_leaderboard
-    from gan_bench.seeding import resolve_device
-    from gan_bench.stop_signals import stop_on_signals
-    from gan_bench.suite import prepare_suite
+    from gan_bench.reports.figures import write_figures
+    from gan_bench.reports.leaderboard import write_leaderboard
+    from gan_bench.runs.cluster import ClusterOptions, RunJob, require_executor, submit_runs, wait_for
+    from gan_bench.runs.evaluations import evaluate_runs
+    from gan_bench.runs.suite_runs import prepare_suite
+    from gan_bench.runtime.seeding import resolve_device
+    from gan_bench.runtime.stop_signals import stop_on_signals
 
     slurm_options = dict(args.slurm_option)
     options = ClusterOptions(args.executor, args.partition, args.time, args.gpus_per_run,
@@ -103,23 +103,23 @@ def _run_through_submitit(args, suite, log) -> int:
 def cmd_evaluate(args) -> None:
     from tqdm import tqdm
 
-    from gan_bench import registry
-    from gan_bench.config import load_suite
-    from gan_bench.evaluations import evaluate_runs
-    from gan_bench.figures import write_figures
-    from gan_bench.jobs import expand_jobs
-    from gan_bench.leaderboard import write_leaderboard
-    from gan_bench.records import RUNS_FILE
-    from gan_bench.safe_paths import refuse_links_within
-    from gan_bench.seeding import resolve_device
-    from gan_bench.writable_folder import require_writable_folder
+    from gan_bench import lookup
+    from gan_bench.config.suite import load_suite
+    from gan_bench.reports.figures import write_figures
+    from gan_bench.reports.leaderboard import write_leaderboard
+    from gan_bench.runs.evaluations import evaluate_runs
+    from gan_bench.runs.run_specs import expand_jobs
+    from gan_bench.runtime.seeding import resolve_device
+    from gan_bench.storage.records import RUNS_FILE
+    from gan_bench.storage.safe_paths import refuse_links_within
+    from gan_bench.storage.writable_folder import require_writable_folder
 
     suite = load_suite(args.suite)
     metrics = args.metrics.split(",") if args.metrics else list(suite.meta.evaluation_metrics)
     if not metrics:
         raise GanBenchError(f"suite {suite.name!r} lists no evaluation_metrics; name some with --metrics")
     for name in metrics:
-        registry.get_metric(name)
+        lookup.get_metric(name)
         if name in suite.meta.metrics:
             raise GanBenchError(f"metric {name!r} is already scored at the end of every {suite.name} run")
     results_dir = args.results / suite.name
@@ -137,10 +137,10 @@ def cmd_evaluate(args) -> None:
 
 
 def cmd_status(args) -> None:
-    from gan_bench.config import load_suite
-    from gan_bench.jobs import expand_jobs
-    from gan_bench.records import jsonable
-    from gan_bench.run_status import suite_status
+    from gan_bench.config.suite import load_suite
+    from gan_bench.runs.run_specs import expand_jobs
+    from gan_bench.runs.status import suite_status
+    from gan_bench.storage.records import jsonable
 
     suite = load_suite(args.suite, import_plugins=False)
     results_dir = args.results / suite.name
@@ -166,7 +166,7 @@ def _set_threads(threads: int | None) -> None:
 
 
 def _ab_options(args):
-    from gan_bench.bench.ab_runs import AbOptions
+    from gan_bench.gate.ab_runs import AbOptions
 
     return AbOptions(only=args.only, pairs=args.pairs, rounds=args.rounds or AB_ROUNDS,
                      warmup_rounds=AB_WARMUP_ROUNDS if args.warmup_rounds is None else args.warmup_rounds,
@@ -176,12 +176,12 @@ def _ab_options(args):
 
 def cmd_bench(args) -> int:
     if args.bench_command == "history":
-        from gan_bench.bench.history import draw
+        from gan_bench.gate.history import draw
 
         print(f"figure: {draw(args.file, args.out or args.file.with_suffix('.png'))}")
         return 0
     if args.bench_command == "bisect" or args.calibrate or args.against is not None:
-        from gan_bench.stop_signals import stop_at_once_on_signals
+        from gan_bench.runtime.stop_signals import stop_at_once_on_signals
 
         # a stop removes the temporary worktrees and writes nothing partial
         with stop_at_once_on_signals("temporary worktrees removed, nothing recorded"):
@@ -192,16 +192,16 @@ def cmd_bench(args) -> int:
 def _cmd_ab(args) -> int:
     """--against, --calibrate and bisect: commits timed in alternating fresh processes."""
     if args.bench_command == "bisect":
-        from gan_bench.bench.ab_bisect import run_bisect
+        from gan_bench.gate.ab_bisect import run_bisect
 
         return run_bisect(args.good, args.bad, _ab_options(args))
     if args.calibrate:
-        from gan_bench.bench.ab_calibration import run_calibration
+        from gan_bench.gate.ab_calibration import run_calibration
 
         if args.noise is None:
             raise GanBenchError("--calibrate writes its noise to --noise FILE; name one")
         return run_calibration(_ab_options(args), args.noise)
-    from gan_bench.bench.ab_gate import GateOptions, run_against
+    from gan_bench.gate.ab_gate import GateOptions, run_against
 
     if args.compare is not None or args.save is not None:
         raise GanBenchError("--against compares with a commit; --compare and --save use a file")
@@ -216,8 +216,8 @@ def _cmd_ab(args) -> int:
 
 def _cmd_bench_in_process(args) -> int:
     """The stored-baseline mode: --save and --compare."""
-    from gan_bench.bench.session import BenchOptions, run_bench
-    from gan_bench.seeding import resolve_device
+    from gan_bench.gate.session import BenchOptions, run_bench
+    from gan_bench.runtime.seeding import resolve_device
 
     thresholds = {}
     for item in args.threshold_for:
@@ -239,22 +239,22 @@ def _cmd_bench_in_process(args) -> int:
 
 
 def cmd_modes(args) -> None:
-    from gan_bench import registry
-    from gan_bench.samples_io import load_samples
+    from gan_bench import lookup
+    from gan_bench.storage.samples_io import load_samples
 
-    dataset = registry.get_dataset(args.dataset)()
+    dataset = lookup.get_dataset(args.dataset)()
     samples = load_samples(args.samples, dataset.shape)
-    coverage = registry.get_metric(dataset.coverage_metric)(dataset, samples)
+    coverage = lookup.get_metric(dataset.coverage_metric)(dataset, samples)
     _emit(coverage | {"n_samples": samples.shape[0]}, args.json)
 
 
 def cmd_parzen(args) -> None:
-    from gan_bench import registry
+    from gan_bench import lookup
     from gan_bench.metrics.parzen import parzen_for_dataset
-    from gan_bench.samples_io import load_samples
-    from gan_bench.seeding import resolve_device
+    from gan_bench.runtime.seeding import resolve_device
+    from gan_bench.storage.samples_io import load_samples
 
-    dataset = registry.get_dataset(args.dataset)()
+    dataset = lookup.get_dataset(args.dataset)()
     samples = load_samples(args.samples, dataset.shape).to(resolve_device(args.device))
     _emit(parzen_for_dataset(dataset, samples), args.json)
 
@@ -262,11 +262,11 @@ def cmd_parzen(args) -> None:
 def cmd_theory(args) -> None:
     import warnings
 
-    from gan_bench import registry
+    from gan_bench import lookup
     from gan_bench.metrics.theory import theory_metric
-    from gan_bench.samples_io import load_samples
+    from gan_bench.storage.samples_io import load_samples
 
-    dataset = registry.get_dataset(args.dataset)()
+    dataset = lookup.get_dataset(args.dataset)()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = theory_metric(dataset, load_samples(args.samples, dataset.shape))
@@ -278,12 +278,12 @@ def cmd_theory(args) -> None:
 def cmd_fid(args) -> None:
     import warnings
 
-    from gan_bench import registry
+    from gan_bench import lookup
     from gan_bench.metrics.fid import RECOMMENDED_SAMPLES, FewSamplesWarning, fid_for_dataset
-    from gan_bench.samples_io import load_samples
-    from gan_bench.seeding import resolve_device
+    from gan_bench.runtime.seeding import resolve_device
+    from gan_bench.storage.samples_io import load_samples
 
-    dataset = registry.get_dataset(args.dataset)()
+    dataset = lookup.get_dataset(args.dataset)()
     samples = load_samples(args.samples, dataset.shape)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FewSamplesWarning)  # one line of our own instead
@@ -302,9 +302,9 @@ def cmd_data_fetch(args) -> None:
 
 
 def cmd_leaderboard(args) -> None:
-    from gan_bench.figures import write_figures
-    from gan_bench.leaderboard import write_leaderboard
-    from gan_bench.safe_paths import refuse_links_within
+    from gan_bench.reports.figures import write_figures
+    from gan_bench.reports.leaderboard import write_leaderboard
+    from gan_bench.storage.safe_paths import refuse_links_within
 
     folders = [args.results / args.suite] if args.suite else sorted(
         p.parent for p in args.results.glob("*/runs.jsonl"))
@@ -321,8 +321,8 @@ def cmd_leaderboard(args) -> None:
 
 
 def cmd_compare(args) -> None:
-    from gan_bench.comparison_report import write_comparison
-    from gan_bench.safe_paths import refuse_links_within
+    from gan_bench.reports.comparison_report import write_comparison
+    from gan_bench.storage.safe_paths import refuse_links_within
 
     folder = args.results / args.suite
     if not (folder / "runs.jsonl").is_file():
@@ -342,8 +342,8 @@ def cmd_compare(args) -> None:
 def _leaderboard_settings(folder: Path) -> tuple[tuple, tuple[str, ...]]:
     """(published rows, headline metrics) of the built-in suite named like ``folder``, else of the
     built-in suite its records name (a suite run into a folder of another name), else none."""
-    from gan_bench.config import NAME_PATTERN, SUITES_DIR, load_suite
-    from gan_bench.records import read_records
+    from gan_bench.config.suite import NAME_PATTERN, SUITES_DIR, load_suite
+    from gan_bench.storage.records import read_records
 
     def built_in(name) -> bool:  # a plain name, never a path a record could smuggle in
         return isinstance(name, str) and bool(NAME_PATTERN.fullmatch(name)) \
@@ -360,8 +360,8 @@ def _leaderboard_settings(folder: Path) -> tuple[tuple, tuple[str, ...]]:
 def _emit(result: dict, as_json: bool) -> None:
     """``result`` as ``key: value`` lines, or as one JSON object: strict JSON, with an infinite
     value as the string "inf" or "-inf" and NaN as null, as the record files and ``status --json``
-    write them (gan_bench.records.jsonable)."""
-    from gan_bench.records import jsonable
+    write them (gan_bench.storage.records.jsonable)."""
+    from gan_bench.storage.records import jsonable
 
     if as_json:
         print(json.dumps(jsonable(result), sort_keys=True, allow_nan=False))
@@ -575,7 +575,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from gan_bench.plugins import refuse_malformed_entry_points
-    from gan_bench.stop_signals import Stopped
+    from gan_bench.runtime.stop_signals import Stopped
 
     args = build_parser().parse_args(argv)
     try:

@@ -7,7 +7,7 @@ Entry points: an installed package declares, in its pyproject.toml,
 
 (groups ``gan_bench.models``, ``gan_bench.datasets`` and ``gan_bench.metrics``). The entry point's
 name is the name suites use; the object it names is registered as the built-ins are: a model class
-(baselines/model.py, the contract), a dataset class, or a metric function ``(dataset, samples) ->
+(gan_bench/model/contract.py, the contract), a dataset class, or a metric function ``(dataset, samples) ->
 dict`` (with an optional ``supports(dataset) -> bool`` attribute and ``needs_model = True`` for a
 metric that also takes the model). They load with the built-ins, on the first registry lookup.
 
@@ -77,10 +77,8 @@ def refuse_malformed_entry_points() -> None:
 
 
 def import_plugin_modules(modules, where: str = "suite") -> None:
-    """Import each of ``modules`` (a suite's ``plugins``) unless already imported; after the
-    built-ins, so that a plugin registering a built-in's name is the error, not the built-in."""
-    if modules:
-        registry.load_builtins()
+    """Import each of ``modules`` (a suite's ``plugins``) unless already imported (after the
+    built-ins: gan_bench.lookup.import_plugins)."""
     for module in modules:
         if module in sys.modules:
             continue

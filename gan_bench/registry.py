@@ -1,7 +1,7 @@
-"""Name -> factory registries for models and datasets; built-ins register themselves at import.
+"""Name -> factory registries for models, datasets and metrics; built-ins register themselves at import.
 
-Lookups go through :func:`get`, which names the known entries when a name is unknown, so a
-mistyped suite entry fails with a one-line error instead of a KeyError deep in a run.
+This module imports nothing of gan-bench but its errors: the built-in models, datasets and metrics
+import it to register, and lookups (gan_bench.lookup) load them first.
 """
 
 from collections.abc import Callable
@@ -54,41 +54,3 @@ def require_metric_support(name: str, dataset) -> None:
     if supports is not None and not supports(dataset):
         name_of_dataset = getattr(dataset, "name", dataset)
         raise GanBenchError(f"metric {name!r} is not available for dataset {name_of_dataset!r}")
-
-
-def get(table: dict[str, Callable[..., Any]], kind: str, name: str) -> Callable[..., Any]:
-    load_builtins()
-    if name not in table:
-        raise GanBenchError(f"unknown {kind} {name!r}; known: {', '.join(sorted(table))}")
-    return table[name]
-
-
-def get_model(name: str) -> Callable[..., Any]:
-    return get(MODELS, "model", name)
-
-
-def get_dataset(name: str) -> Callable[..., Any]:
-    return get(DATASETS, "dataset", name)
-
-
-def get_metric(name: str) -> Callable[..., Any]:
-    return get(METRICS, "metric", name)
-
-
-_builtins_loaded = False
-
-
-def load_builtins() -> None:
-    """The built-in models, datasets and metrics, then those of installed plugins (entry points,
-    gan_bench.plugins), once."""
-    global _builtins_loaded
-    if _builtins_loaded:
-        return
-    _builtins_loaded = True
-    # Imported lazily: the built-ins import torch, which the CLI's --help should not wait for.
-    import baselines  # noqa: F401
-    import gan_bench.data
-    import gan_bench.metrics  # noqa: F401
-    from gan_bench.plugins import load_entry_points
-
-    load_entry_points()

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gan_bench import registry
+from gan_bench import lookup, registry
 from gan_bench.errors import GanBenchError
-from gan_bench.evaluations import score as score_metrics
-from gan_bench.samples_io import load_samples, shaped_samples
+from gan_bench.runs.evaluations import score as score_metrics
+from gan_bench.storage.samples_io import load_samples, shaped_samples
 
 DEFAULT_METRICS = ("fid", "parzen")
 
@@ -35,9 +35,9 @@ def score(samples, dataset: str = "mnist", metrics: Iterable[str] = DEFAULT_METR
     with a one-line message, as the command line prints it.
     """
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
-    evaluated = registry.get_dataset(dataset)()
+    evaluated = lookup.get_dataset(dataset)()
     for name in metrics:
-        registry.get_metric(name)
+        lookup.get_metric(name)
         registry.require_metric_support(name, evaluated)
     return score_metrics(evaluated, _as_samples(samples, evaluated.shape).to(device), metrics)
 

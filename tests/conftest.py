@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from baselines.model import GenerativeModel
-from gan_bench.config import SUITES_DIR
+from gan_bench.config.suite import SUITES_DIR
+from gan_bench.model.contract import GenerativeModel
 
 TINY_SUITE = """
 [suite]
@@ -94,7 +94,7 @@ class RunsCodeWhenUnpickled:
 
 
 def run_record(run_id: str, metrics: dict | None = None, **fields) -> dict:
-    """A runs.jsonl record with the fields every reader relies on (gan_bench.records.SCHEMAS)."""
+    """A runs.jsonl record with the fields every reader relies on (gan_bench.storage.records.SCHEMAS)."""
     model, dataset, seed = run_id.split("__") if run_id.count("__") == 2 else (run_id, "ring8", "seed0")
     return {"run_id": run_id, "status": "finished", "steps": 10, "metrics": metrics or {},
             "timing": {}, "config": {"model_name": model, "dataset": dataset,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gan_bench.config import SUITES_DIR
+from gan_bench.config.suite import SUITES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +23,9 @@ def test_a_built_wheel_carries_the_suites_and_an_installed_copy_finds_them(tmp_p
     suites = sorted(path.name for path in SUITES_DIR.glob("*.toml"))
     assert suites and {f"gan_bench/suites/{name}" for name in suites} <= names
     assert any(name.startswith("gan_bench/weights/") for name in names)
+    # the built-in models install as gan_bench.baselines: no top-level `baselines` to collide with
+    assert {name.split("/")[0] for name in names} == {"gan_bench", wheel.name.split("-py")[0] + ".dist-info"}
+    assert "gan_bench/baselines/gan_mnist.py" in names
     installed = tmp_path / "installed"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target",
                     str(installed), str(wheel)], check=True, capture_output=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from gan_bench import plugins, registry
-from gan_bench.config import load_suite
+from gan_bench.config.suite import load_suite
 from gan_bench.errors import GanBenchError
-from gan_bench.records import read_records
+from gan_bench.storage.records import read_records
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "plugin-example"

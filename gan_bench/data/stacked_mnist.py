@@ -19,7 +19,7 @@ from gan_bench.data import mnist
 from gan_bench.data.device_copy import CPU, kept_on, to_device_async
 from gan_bench.errors import GanBenchError
 from gan_bench.registry import register_dataset
-from gan_bench.seeding import stream_seed
+from gan_bench.runtime.seeding import stream_seed
 
 CHANNELS = 3
 REAL_SET_SIZE = 26_000  # as many real images as the mode metric scores samples (stacked_modes)

@@ -7,7 +7,7 @@ set's p (0 for a generator whose class mix matches the data).
 
 import torch
 
-from gan_bench.classifier import load_classifier
+from gan_bench.metrics.classifier import load_classifier
 from gan_bench.registry import register_metric, require_metric_support
 
 N_CLASSES = 10

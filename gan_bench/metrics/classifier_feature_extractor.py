@@ -1,7 +1,7 @@
 """The frozen MNIST classifier's features as a torch-fidelity feature extractor (``domain_fid``).
 
-Importing this module registers the extractor with torch-fidelity under
-``gan_bench.metrics.domain_fid.FEATURE_EXTRACTOR``; ``domain_fid`` imports it where it extracts,
+Importing this module registers the extractor with torch-fidelity under the name
+``feature_extractor_names.CLASSIFIER_EXTRACTOR``; ``domain_fid`` imports it where it extracts,
 so that torch-fidelity (and torchvision with it) is imported only by the commands that need it.
 """
 
@@ -10,8 +10,9 @@ import torch_fidelity
 from torch_fidelity.feature_extractor_base import FeatureExtractorBase
 from torch_fidelity.helpers import vassert
 
-from gan_bench.classifier import load_classifier
-from gan_bench.metrics.domain_fid import FEATURE_EXTRACTOR, FEATURE_LAYER
+from gan_bench.metrics.classifier import load_classifier
+from gan_bench.metrics.feature_extractor_names import CLASSIFIER_EXTRACTOR as FEATURE_EXTRACTOR
+from gan_bench.metrics.feature_extractor_names import CLASSIFIER_LAYER as FEATURE_LAYER
 
 
 class ClassifierFeatures(FeatureExtractorBase):

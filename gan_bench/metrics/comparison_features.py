@@ -1,7 +1,7 @@
 """The spaces the sample-based comparison metrics (memorisation, NDB, 1-NN) work in, and the real
 sets they compare against.
 
-MNIST: the frozen digit classifier's 128-d penultimate features (gan_bench.classifier, the
+MNIST: the frozen digit classifier's 128-d penultimate features (gan_bench.metrics.classifier, the
 features of the domain FID); the training reference is the 50,000 training images, the held-out
 reference the 10,000 test images. Mixtures: the points themselves; a mixture GAN trains on fresh
 draws at every step, so its "training set" has no finite list: the training reference is
@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from gan_bench.classifier import WEIGHTS_SHA256, load_classifier
 from gan_bench.errors import GanBenchError
+from gan_bench.metrics.classifier import WEIGHTS_SHA256, load_classifier
 from gan_bench.metrics.real_features_cache import cached_features
-from gan_bench.seeding import stream_seed
+from gan_bench.runtime.seeding import stream_seed
 
 if TYPE_CHECKING:  # scikit-learn is imported where it is used
     from sklearn.cluster import KMeans

@@ -1,7 +1,7 @@
 """Domain FID: torch-fidelity's FID on the frozen MNIST classifier's features.
 
 Inception-v3 was trained on photographs and costs about a third of a second per image on a CPU;
-the frozen classifier (``gan_bench.classifier``) knows digits and reads 10,000 images in seconds.
+the frozen classifier (``gan_bench.metrics.classifier``) knows digits and reads 10,000 images in seconds.
 Its 128-d penultimate layer is plugged into torch-fidelity as the feature extractor
 ``gan-bench-mnist-classifier``, so that the batching, the arithmetic, the input protocol and the
 real-side cache (gan-bench's own, never torch-fidelity's) are those of the Inception FID in
@@ -21,8 +21,10 @@ from pathlib import Path
 
 import torch
 
-from gan_bench.classifier import WEIGHTS_SHA256
 from gan_bench.errors import GanBenchError
+from gan_bench.metrics.classifier import WEIGHTS_SHA256
+from gan_bench.metrics.feature_extractor_names import CLASSIFIER_EXTRACTOR as FEATURE_EXTRACTOR
+from gan_bench.metrics.feature_extractor_names import CLASSIFIER_LAYER as FEATURE_LAYER
 from gan_bench.metrics.fid import (
     MNIST_REAL_COUNT,
     MNIST_REAL_SPLIT,
@@ -34,8 +36,6 @@ from gan_bench.metrics.fid import (
 )
 from gan_bench.registry import register_metric, require_metric_support
 
-FEATURE_EXTRACTOR = "gan-bench-mnist-classifier"
-FEATURE_LAYER = "penultimate"
 IMAGE_SHAPE = (1, 28, 28)
 KEY_DOMAIN_FID = "domain_fid"
 

@@ -28,6 +28,8 @@ from torch.utils.data import Dataset
 
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics import inception_weights
+from gan_bench.metrics.feature_extractor_names import INCEPTION_EXTRACTOR as FEATURE_EXTRACTOR
+from gan_bench.metrics.feature_extractor_names import INCEPTION_LAYER as FEATURE_LAYER
 from gan_bench.metrics.real_features_cache import cached_features
 from gan_bench.registry import register_metric
 
@@ -40,8 +42,6 @@ KEY_KID_STD = "kid_std"
 KEY_PRECISION = "precision"
 KEY_RECALL = "recall"
 
-FEATURE_EXTRACTOR = "inception-v3-compat-channels-last"  # gan_bench.metrics.inception_channels_last
-FEATURE_LAYER = "2048"  # the only valid layer of the converted weights: their logits are NaN
 KID_SUBSET_SIZE = 1000  # torch-fidelity's default
 PRC_NEIGHBORHOOD = 3  # torch-fidelity's default; each set needs more images than this
 RECOMMENDED_SAMPLES = 10_000

@@ -20,8 +20,8 @@ import copy
 
 import torch
 
-from baselines.gan_losses import generator_loss
 from gan_bench.metrics.theory import GeneratorDensity, d_star_error, has_closed_form_density
+from gan_bench.model.gan_losses import generator_loss
 from gan_bench.registry import register_metric, require_metric_support
 
 PROBE_BATCH = 1000

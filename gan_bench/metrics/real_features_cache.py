@@ -5,8 +5,8 @@ planted in a cache folder that others can write (a cluster's scratch, a CI cache
 user at the next FID. gan-bench turns that cache off and hands torch-fidelity tensors only; the
 real set's features live here instead, one file per real set and feature layer,
 ``$GAN_BENCH_CACHE/real-features/NAME.pt``, holding ``{"format", "name", "sha256", "features"}``.
-A file is written atomically and read with gan_bench.data_only_load (tensors, numbers and strings
-only: nothing in it can run), and its features' content SHA-256 (gan_bench.cache.content_sha256)
+A file is written atomically and read with gan_bench.storage.data_only_load (tensors, numbers and strings
+only: nothing in it can run), and its features' content SHA-256 (gan_bench.storage.cache.content_sha256)
 and name are checked; a file failing either check is a one-line error naming it. The checksum finds
 damage, not a forger: whoever can write the cache folder can change the numbers, never run code.
 """
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import torch
 
-from gan_bench.atomic_files import atomic_torch_save
-from gan_bench.cache import CACHE_ENV, cache_dir, content_sha256
-from gan_bench.data_only_load import load_data_only
 from gan_bench.errors import GanBenchError
-from gan_bench.safe_paths import inside
-from gan_bench.writable_folder import require_writable_folder
+from gan_bench.storage.atomic_files import atomic_torch_save
+from gan_bench.storage.cache import CACHE_ENV, cache_dir, content_sha256
+from gan_bench.storage.data_only_load import load_data_only
+from gan_bench.storage.safe_paths import inside
+from gan_bench.storage.writable_folder import require_writable_folder
 
 FORMAT = "gan-bench-real-features/1"
 CACHE_SUBDIR = "real-features"

@@ -1,7 +1,7 @@
 import torch
 
-from baselines.gan_mlp import GanMlp
-from baselines.maxout import Maxout
+from gan_bench.baselines.gan_mlp import GanMlp
+from gan_bench.baselines.maxout import Maxout
 from gan_bench.data.mixtures import Ring8
 
 TINY = GanMlp.Options(generator_hidden=16, generator_layers=2, discriminator_units=8,

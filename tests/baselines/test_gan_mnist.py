@@ -4,8 +4,8 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from baselines.gan_mnist import GanMnist
-from baselines.maxout import Maxout
+from gan_bench.baselines.gan_mnist import GanMnist
+from gan_bench.baselines.maxout import Maxout
 
 CPU = torch.device("cpu")
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from baselines.kmeans import KMeans
-from baselines.training_data import TrainingData
-from baselines.true_distribution import TrueDistribution
+from gan_bench.baselines.kmeans import KMeans
+from gan_bench.baselines.training_data import TrainingData
+from gan_bench.baselines.true_distribution import TrueDistribution
 from gan_bench.data.mixtures import Grid25
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.modes import modes_metric

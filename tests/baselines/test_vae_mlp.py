@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from baselines.vae_mlp import VaeMlp
+from gan_bench.baselines.vae_mlp import VaeMlp
 from gan_bench.data.mixtures import Grid25
 
 

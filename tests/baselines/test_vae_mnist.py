@@ -3,7 +3,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from baselines.vae_mnist import VaeMnist
+from gan_bench.baselines.vae_mnist import VaeMnist
 
 CPU = torch.device("cpu")
 DATASET = SimpleNamespace(shape=(1, 28, 28))

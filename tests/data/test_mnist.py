@@ -9,11 +9,11 @@ import pytest
 import torch
 import torchvision
 
-from gan_bench import registry
-from gan_bench.cache import CACHE_ENV, content_sha256
+from gan_bench import lookup
 from gan_bench.cli import main
 from gan_bench.data import mnist
 from gan_bench.errors import GanBenchError
+from gan_bench.storage.cache import CACHE_ENV, content_sha256
 
 SIZES = {"train": 12, "valid": 4, "test": 4}
 
@@ -196,7 +196,7 @@ def test_an_epoch_visits_every_training_image_once(offline):
 def test_registering_and_constructing_read_nothing(monkeypatch, tmp_path):
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.setattr(mnist, "load_mnist", must_not_run)
-    dataset = registry.get_dataset("mnist")()
+    dataset = lookup.get_dataset("mnist")()
     assert dataset.shape == (1, 28, 28) and dataset.name == "mnist"
     assert not (tmp_path / "cache").exists()
 

@@ -1,14 +1,14 @@
 import pytest
 import torch
 
-from baselines.gan_mnist import GanMnist
-from baselines.training_data import TrainingData
-from gan_bench import registry
-from gan_bench.cache import CACHE_ENV
+from gan_bench import lookup
+from gan_bench.baselines.gan_mnist import GanMnist
+from gan_bench.baselines.training_data import TrainingData
 from gan_bench.data import mnist
 from gan_bench.data.stacked_mnist import StackedMnist
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.stacked_modes import SCORED_SAMPLES
+from gan_bench.storage.cache import CACHE_ENV
 
 CPU = torch.device("cpu")
 
@@ -48,7 +48,7 @@ def test_registering_and_constructing_read_nothing(monkeypatch, tmp_path):
         raise AssertionError("constructing the dataset must not load MNIST")
 
     monkeypatch.setattr(mnist, "load_mnist", must_not_run)
-    dataset = registry.get_dataset("stacked-mnist")()
+    dataset = lookup.get_dataset("stacked-mnist")()
     assert (dataset.name, dataset.shape, dataset.coverage_metric) == (
         "stacked-mnist", (3, 28, 28), "stacked_modes")
     assert not (tmp_path / "cache").exists()

@@ -4,8 +4,8 @@ import torch
 from gan_bench.data.mixtures import Grid25
 from gan_bench.data.stacked_mnist import StackedMnist
 from gan_bench.errors import GanBenchError
-from gan_bench.evaluations import score
 from gan_bench.metrics.comparison_features import held_out_reference, training_reference
+from gan_bench.runs.evaluations import score
 
 
 @pytest.mark.parametrize("metric", ["memorisation", "ndb", "one_nn"])

@@ -12,11 +12,11 @@ import pytest
 import torch
 import torch_fidelity.utils
 
-from gan_bench import registry
-from gan_bench.classifier import WEIGHTS_SHA256, load_classifier
+from gan_bench import lookup
 from gan_bench.data.mnist import Mnist
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics import domain_fid, fid
+from gan_bench.metrics.classifier import WEIGHTS_SHA256, load_classifier
 from gan_bench.metrics.real_features_cache import cache_file
 from tests.conftest import RunsCodeWhenUnpickled
 
@@ -109,7 +109,7 @@ def test_cache_name_holds_dataset_split_count_extractor_and_classifier_hash(monk
 def test_registered_metric_compares_with_the_10000_test_digits(monkeypatch, digits):
     calls = []
     monkeypatch.setattr(domain_fid, "domain_frechet_distance", lambda *args: calls.append(args) or 1.5)
-    assert registry.get_metric("domain_fid")(Mnist(), digits.samples) == {"domain_fid": 1.5}
+    assert lookup.get_metric("domain_fid")(Mnist(), digits.samples) == {"domain_fid": 1.5}
     samples, real, name, device = calls[0]
     assert samples is digits.samples and real.shape == (10_000, 1, 28, 28)
     assert name == domain_fid.domain_cache_name(10_000) and device == torch.device("cpu")
@@ -132,7 +132,7 @@ def test_bad_samples_are_clear_errors(digits, tmp_path, samples, message):
 
 @pytest.mark.network
 def test_bad_dataset_or_real_count_is_a_clear_error(digits):
-    ring = registry.get_dataset("ring8")()
+    ring = lookup.get_dataset("ring8")()
     with pytest.raises(GanBenchError, match="metric 'domain_fid' is not available for dataset 'ring8'"):
         domain_fid.domain_fid_for_dataset(ring, digits.samples)
     with pytest.raises(GanBenchError, match=r"real image count must lie in 1\.\.10000, got 10001"):

@@ -3,12 +3,12 @@ import copy
 import pytest
 import torch
 
-from baselines.gan_mlp import GanMlp
-from baselines.vae_mlp import VaeMlp
+from gan_bench.baselines.gan_mlp import GanMlp
+from gan_bench.baselines.vae_mlp import VaeMlp
 from gan_bench.data.mixtures import Ring8
 from gan_bench.errors import GanBenchError
-from gan_bench.evaluations import score
 from gan_bench.metrics.game import game_metric, generator_gradient_norms
+from gan_bench.runs.evaluations import score
 
 CPU = torch.device("cpu")
 SMALL = GanMlp.Options(generator_hidden=32, generator_layers=2, discriminator_units=16,

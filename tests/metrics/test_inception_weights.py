@@ -6,11 +6,11 @@ import torch
 from torch_fidelity.feature_extractor_inceptionv3 import FeatureExtractorInceptionV3
 from torch_fidelity.interpolate_compat_tensorflow import interpolate_bilinear_2d_like_tensorflow1x
 
-from gan_bench.cache import CACHE_ENV
 from gan_bench.data import mnist
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics import inception_weights
-from gan_bench.wheel_files import WheelFileUnavailable
+from gan_bench.storage.cache import CACHE_ENV
+from gan_bench.storage.wheel_files import WheelFileUnavailable
 
 pytestmark = [pytest.mark.slow, pytest.mark.network]
 

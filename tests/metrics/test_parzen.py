@@ -8,7 +8,7 @@ import torch
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
-from gan_bench import registry
+from gan_bench import lookup
 from gan_bench.cli import main
 from gan_bench.data.mixtures import Grid25, Ring8
 from gan_bench.errors import GanBenchError
@@ -169,9 +169,9 @@ def test_image_datasets_use_their_split_and_the_paper_grid():
 
 @pytest.mark.slow
 def test_metric_is_registered_and_returns_prefixed_scalars():
-    assert registry.get_metric("parzen") is parzen_metric
+    assert lookup.get_metric("parzen") is parzen_metric
     dataset = Ring8()
-    result = registry.get_metric("parzen")(dataset, dataset.sample(2000, torch.Generator().manual_seed(6))[0])
+    result = lookup.get_metric("parzen")(dataset, dataset.sample(2000, torch.Generator().manual_seed(6))[0])
     assert set(result) == {"parzen_ll_nats", "parzen_stderr_nats", "parzen_sigma"}
     assert all(isinstance(v, float) and math.isfinite(v) for v in result.values())
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from gan_bench import registry
+from gan_bench import lookup
 from gan_bench.cli import main
 from gan_bench.data.mnist import Mnist
 from gan_bench.data.stacked_mnist import StackedMnist
@@ -38,7 +38,7 @@ def test_modes_number_the_triples_channel_by_channel(digit_images):
 @pytest.mark.network
 def test_a_single_mode_covers_one_with_kl_log_1000(digit_images):
     samples = stacks(digit_images, [(3, 1, 4)] * 40)
-    result = registry.get_metric("stacked_modes")(StackedMnist(), samples)
+    result = lookup.get_metric("stacked_modes")(StackedMnist(), samples)
     assert result["stacked_modes_covered"] == 1
     assert result["stacked_mode_kl_nats"] == pytest.approx(math.log(1000))
 

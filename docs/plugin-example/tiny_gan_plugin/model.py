@@ -1,11 +1,11 @@
-"""A complete gan-bench model plugin: a small GAN for 2-D data (the contract: baselines/model.py)."""
+"""A complete gan-bench model plugin: a small GAN for 2-D data (the contract: gan_bench/model/contract.py)."""
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 from torch.nn.functional import softplus
 
-from baselines.model import GenerativeModel
+from gan_bench.model.contract import GenerativeModel
 
 
 class TinyGan(GenerativeModel):

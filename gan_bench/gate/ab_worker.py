@@ -1,0 +1,111 @@
+"""One side of an A/B measurement: time a source tree's workloads in a fresh process.
+
+``gan-bench bench --against REV`` runs this file's text with ``python -c`` in alternating fresh
+processes, once with the base commit's tree first on ``sys.path`` and once with the candidate's,
+so each side's workloads are built from its own code while the timing loop is the same on both
+sides. It therefore imports nothing of gan-bench but ``gan_bench.gate.workloads.all_workloads``
+of the tree under test (a name every gan-bench since the gate was introduced has), and writes
+one JSON object to ``--out``:
+
+- ``rounds``: each workload's seconds per call in each timed round: CPU time of the process on
+  the CPU, wall time on CUDA (``wall_rounds``: the wall time, reported beside it). The workloads' rounds are
+  taken in turn (round 1 of every workload, then round 2, ...), so that each workload's rounds
+  span the whole process and drift inside it touches all of them alike. The calls per round are
+  chosen once from the first call, to last about ``--round-seconds``.
+- with ``--counts``, the deterministic figures of one call, the same on every run of the same
+  code and inputs (``torch.utils.flop_counter.FlopCounterMode`` for floating-point operations;
+  ``torch.profiler`` for the operator counts, the bytes allocated and the peak of live bytes, at the
+  granularity of operators).
+  They are taken on the second and third calls, after the first's lazy initialisation.
+"""
+
+import argparse
+import json
+import re
+import time
+from pathlib import Path
+
+import torch
+from torch.profiler import ProfilerActivity, profile
+from torch.utils.flop_counter import FlopCounterMode
+
+
+def seconds_per_call(run, calls: int, device: torch.device) -> tuple[float, float]:
+    """(gated seconds, wall seconds) per call over ``calls`` calls. On the CPU the gated figure is
+    the process's CPU time, which other processes competing for the cores do not inflate (a
+    process waiting for a core accrues none); on CUDA it is the wall time to the device's end."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(calls):
+        run()
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    wall, cpu = (time.perf_counter() - wall) / calls, (time.process_time() - cpu) / calls
+    return (wall if device.type == "cuda" else cpu), wall
+
+
+def counts_of_one_call(run) -> dict:
+    """FLOPs, operator counts, bytes allocated and peak live bytes of one call of ``run``."""
+    with FlopCounterMode(display=False) as flops:
+        run()
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as profiled:
+        run()
+    operators, allocated, live, peak = {}, 0, 0, 0
+    # an operator's own allocations net of its own releases, and allocations outside operators
+    # ("[memory]"), in the order they happened
+    for event in sorted(profiled.events(), key=lambda event: event.time_range.start):
+        live += event.self_cpu_memory_usage
+        allocated += max(0, event.self_cpu_memory_usage)
+        peak = max(peak, live)
+        if event.name.startswith("aten::"):
+            operators[event.name] = operators.get(event.name, 0) + 1
+    return {"flops": int(flops.get_total_flops()), "operators": dict(sorted(operators.items())),
+            "allocated_bytes": int(allocated), "peak_live_bytes": int(peak)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--only", default=None)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--warmup-rounds", type=int, default=1)
+    parser.add_argument("--round-seconds", type=float, default=0.1)
+    parser.add_argument("--counts", action="store_true")
+    args = parser.parse_args()
+
+    import gan_bench
+    from gan_bench.gate.workloads import all_workloads
+
+    torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    selected = [w for w in all_workloads() if args.only is None or re.search(args.only, w.name)]
+    prepared = {w.name: w.build(device) for w in selected}
+    counts, calls = {}, {}
+    for name, workload in prepared.items():
+        seconds_per_call(workload.run, 1, device)  # lazy initialisation
+        if args.counts:
+            counts[name] = counts_of_one_call(workload.run)
+        calls[name] = max(1, round(args.round_seconds / seconds_per_call(workload.run, 1, device)[1]))
+    rounds = {name: [] for name in prepared}
+    wall_rounds = {name: [] for name in prepared}
+    for index in range(args.warmup_rounds + args.rounds):
+        for name, workload in prepared.items():
+            gated, wall = seconds_per_call(workload.run, calls[name], device)
+            if index >= args.warmup_rounds:
+                rounds[name].append(gated)
+                wall_rounds[name].append(wall)
+    args.out.write_text(json.dumps({
+        "gan_bench_file": gan_bench.__file__,
+        "units": {name: [w.units_per_call, w.unit] for name, w in prepared.items()},
+        "calls_per_round": calls,
+        "rounds": rounds,
+        "wall_rounds": wall_rounds,
+        **({"counts": counts} if args.counts else {}),
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The model contract every model implements, its output checks, and the GAN losses."""

@@ -1,0 +1,1 @@
+"""Leaderboards, figures, learning curves and comparisons, rebuilt from the records."""

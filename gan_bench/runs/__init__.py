@@ -1,0 +1,1 @@
+"""Running a suite: run specifications, the Trainer, claims, status, cluster runs, evaluations."""

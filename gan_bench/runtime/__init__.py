@@ -1,0 +1,1 @@
+"""The process a command runs in: seeds and devices, provenance, stop signals."""
