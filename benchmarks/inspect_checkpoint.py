@@ -18,7 +18,7 @@ import torch
 from torchvision.utils import save_image
 
 from gan_bench.config.suite import load_suite
-from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.runs.run_specs import expand_run_specs
 from gan_bench.storage.checkpoint_compatibility import read_checkpoint
 
 CPU = torch.device("cpu")
@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--grid", type=Path, help="image datasets: also save the first 100 samples as a grid")
     args = parser.parse_args()
     suite = load_suite(args.suite)
-    (job,) = [j for j in expand_jobs(suite) if j.run_id == args.run_id]
+    (job,) = [j for j in expand_run_specs(suite) if j.run_id == args.run_id]
     dataset, model = job.build(CPU)
     state = read_checkpoint(job.checkpoint_path(args.results / suite.name), job.config())
     model.load_checkpoint_state(state["model"])

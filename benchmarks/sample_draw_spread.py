@@ -23,7 +23,7 @@ import torch
 from gan_bench.config.suite import load_suite
 from gan_bench.errors import GanBenchError
 from gan_bench.runs.evaluations import load_final_model, score
-from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.runs.run_specs import expand_run_specs
 from gan_bench.runtime.provenance import how_made
 from gan_bench.runtime.seeding import stream_seed
 from gan_bench.storage.atomic_files import atomic_write_bytes
@@ -66,7 +66,7 @@ def main() -> None:
     if args.draws < 2:
         parser.error(f"--draws must be at least 2, got {args.draws}")
     suite = load_suite(args.suite)
-    jobs = [job for job in expand_jobs(suite) if job.run_id == args.run_id]
+    jobs = [job for job in expand_run_specs(suite) if job.run_id == args.run_id]
     if not jobs:
         parser.error(f"suite {suite.name} has no run {args.run_id}")
     (job,) = jobs

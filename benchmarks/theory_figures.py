@@ -38,7 +38,7 @@ import torch
 from gan_bench.config.suite import load_suite
 from gan_bench.metrics.theory import LOG_4, GeneratorDensity
 from gan_bench.runs.evaluations import load_final_model
-from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.runs.run_specs import expand_run_specs
 from gan_bench.runtime.provenance import how_made
 from gan_bench.storage.atomic_files import atomic_write_bytes
 from gan_bench.storage.records import jsonable, read_records
@@ -60,7 +60,7 @@ def curve_entries(record: dict, key: str) -> list[dict]:
 
 
 def heat_maps(results_dir: Path, records: list[dict], out: Path) -> None:
-    jobs = {job.run_id: job for job in expand_jobs(load_suite(SUITE))}
+    jobs = {job.run_id: job for job in expand_run_specs(load_suite(SUITE))}
     chosen = sorted((r for r in records if r["config"]["seed"] == 0),
                     key=lambda r: (r["config"]["dataset"], r["config"]["model_name"]))
     fig, axes = plt.subplots(len(chosen), 2, figsize=(7.5, 3.4 * len(chosen)), squeeze=False)

@@ -32,7 +32,7 @@ from gan_bench import lookup
 from gan_bench.config.suite import load_suite
 from gan_bench.gate.interleaved import Prepared
 from gan_bench.gate.straightforward_gan_step import StraightforwardGanStep
-from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.runs.run_specs import expand_run_specs
 
 MATMUL_SIZE = 1024
 
@@ -53,12 +53,13 @@ def counted_flops(function: Callable[[], object]) -> float:
 def suite_model(suite_name: str, model_name: str, compile: bool = False):
     """(model, dataset, samples per step) of a suite's model entry on its first dataset, seed 0."""
     suite = load_suite(suite_name)
-    job = next(job for job in expand_jobs(suite, seeds=1, compile=compile) if job.model.name == model_name)
+    spec = next(spec for spec in expand_run_specs(suite, seeds=1, compile=compile)
+                if spec.model.name == model_name)
 
     def build(device: torch.device):
-        torch.manual_seed(job.seed)
-        dataset, model = job.build(device)
-        return model, dataset, job.train.batch_size * model.real_batches_per_step
+        torch.manual_seed(spec.seed)
+        dataset, model = spec.build(device)
+        return model, dataset, spec.train.batch_size * model.real_batches_per_step
 
     return build
 

@@ -4,7 +4,7 @@ engine of Hydra's submitit launcher).
 ``gan-bench run SUITE --executor slurm`` submits one job per pending run, as a SLURM job array, and
 prints the job ids; ``--executor submitit-local`` runs the same job path through submitit's
 LocalExecutor on this machine. Each job trains, scores and records one run exactly as the local
-executor does (gan_bench.runs.suite_runs.run_job): under the run's claim, its record appended under the
+executor does (gan_bench.runs.suite_runs.run_one): under the run's claim, its record appended under the
 results folder's lock. Both are ``flock`` locks (gan_bench.storage.lock_files), which Linux carries out on
 NFS as ``fcntl`` byte-range locks, honoured across clients by NFSv4 servers; so the results folder
 must be on storage every node mounts, and a job that cannot see it fails at once, naming it.
@@ -82,8 +82,8 @@ class RunJob:
 
         from gan_bench.config.suite import load_suite
         from gan_bench.runs.claims import RunTakenElsewhere
-        from gan_bench.runs.run_specs import expand_jobs
-        from gan_bench.runs.suite_runs import run_job
+        from gan_bench.runs.run_specs import expand_run_specs
+        from gan_bench.runs.suite_runs import run_one
         from gan_bench.runtime.seeding import resolve_device
 
         if not self.results_dir.is_dir():
@@ -94,9 +94,9 @@ class RunJob:
         if self.threads is not None:
             torch.set_num_threads(self.threads)
         suite = load_suite(self.suite_path)
-        (job,) = expand_jobs(suite, self.seeds, f"^{re.escape(self.run_id)}$", self.compile)
+        (job,) = expand_run_specs(suite, self.seeds, f"^{re.escape(self.run_id)}$", self.compile)
         try:
-            record = run_job(job, self.results_dir, resolve_device(self.device), self.extend_from_dir)
+            record = run_one(job, self.results_dir, resolve_device(self.device), self.extend_from_dir)
         except RunTakenElsewhere as taken:
             return str(taken)
         except Stopped as stopped:
@@ -150,14 +150,14 @@ def submit_runs(run_jobs: list[RunJob], results_dir: Path, options: ClusterOptio
     with _sigint_ignored_by_children():
         jobs = make_executor(options, path.parent).submit_array(run_jobs)
     submitted_at = datetime.now(UTC).isoformat(timespec="seconds")
-    notes = "".join(json.dumps({"run_id": run_job.run_id, "job_id": job.job_id,
+    notes = "".join(json.dumps({"run_id": run_one.run_id, "job_id": job.job_id,
                                 "executor": options.executor, "submitted_at": submitted_at}) + "\n"
-                    for run_job, job in zip(run_jobs, jobs, strict=True))
+                    for run_one, job in zip(run_jobs, jobs, strict=True))
     with exclusive_lock(inside(results_dir, LOCK_FILE)):  # one whole file or the other, as records
         existing = path.read_bytes() if path.exists() else b""
         atomic_write_bytes(path, existing + notes.encode())
-    for run_job, job in zip(run_jobs, jobs, strict=True):
-        log(f"{run_job.run_id}: submitted as job {job.job_id} ({options.executor})")
+    for run_one, job in zip(run_jobs, jobs, strict=True):
+        log(f"{run_one.run_id}: submitted as job {job.job_id} ({options.executor})")
     return jobs
 
 

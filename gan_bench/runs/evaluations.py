@@ -3,7 +3,7 @@
 A suite's ``evaluation_metrics`` are not part of a run's training configuration, so adding one to
 a suite whose runs are already recorded scores those runs from their final checkpoints instead of
 retraining them. The samples are the run's own evaluation samples drawn again
-(:meth:`Job.eval_samples`), so an evaluation scores exactly the samples the run's recorded metrics
+(:meth:`RunSpec.eval_samples`), so an evaluation scores exactly the samples the run's recorded metrics
 scored. Each (run, metric) is one line of evaluations.jsonl carrying its own provenance (command,
 commit, hardware, libraries, seconds); the leaderboard merges them into the run's row.
 
@@ -23,7 +23,7 @@ import torch
 from gan_bench import lookup
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.metric_values import checked_metric_values
-from gan_bench.runs.run_specs import Job
+from gan_bench.runs.run_specs import RunSpec
 from gan_bench.runtime.provenance import how_made
 from gan_bench.runtime.seeding import seed_everything
 from gan_bench.storage.checkpoint_compatibility import read_checkpoint
@@ -56,8 +56,8 @@ def score(dataset, samples: torch.Tensor, metric_names: Iterable[str], model=Non
     return metrics
 
 
-def pending_evaluations(jobs: list[Job], results_dir: Path,
-                        metric_names: Iterable[str]) -> list[tuple[Job, list[str]]]:
+def pending_evaluations(jobs: list[RunSpec], results_dir: Path,
+                        metric_names: Iterable[str]) -> list[tuple[RunSpec, list[str]]]:
     """(job, metrics still to score) for each recorded, scored (finished or stalled) run that
     lacks some of them."""
     scored = {r["run_id"] for r in read_records(results_dir) if r["status"] in SCORED_STATUSES}
@@ -70,7 +70,7 @@ def pending_evaluations(jobs: list[Job], results_dir: Path,
     return pending
 
 
-def load_final_model(job: Job, results_dir: Path, device: torch.device):
+def load_final_model(job: RunSpec, results_dir: Path, device: torch.device):
     """(dataset, model with the final checkpoint's weights, checkpoint state) of a recorded run;
     an error names a missing checkpoint, or one of a run that neither finished nor stalled."""
     path = job.checkpoint_path(results_dir)
@@ -87,7 +87,7 @@ def load_final_model(job: Job, results_dir: Path, device: torch.device):
     return dataset, model, state
 
 
-def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names: list[str],
+def evaluate_run(job: RunSpec, results_dir: Path, device: torch.device, metric_names: list[str],
                  log: Callable[[str], None] = print) -> None:
     """Score ``metric_names`` on the run's evaluation samples, appending one record per metric
     as soon as it is scored (an interrupted evaluation keeps the metrics already done). A run
@@ -117,7 +117,7 @@ def evaluate_run(job: Job, results_dir: Path, device: torch.device, metric_names
             f"{k}={v:.4g}" for k, v in metrics.items()))
 
 
-def saved_evaluation_samples(job: Job, results_dir: Path, metric_names: list[str]) -> torch.Tensor | None:
+def saved_evaluation_samples(job: RunSpec, results_dir: Path, metric_names: list[str]) -> torch.Tensor | None:
     """The run's saved samples when its final checkpoint is missing, they are its whole
     evaluation set and no metric asked for reads the model; else None (the checkpoint is used, or
     its absence reported)."""
@@ -141,7 +141,7 @@ def metric_owners(results_dir: Path, run_id: str) -> dict[str, str]:
     return owners
 
 
-def evaluate_runs(jobs: list[Job], results_dir: Path, device: torch.device,
+def evaluate_runs(jobs: list[RunSpec], results_dir: Path, device: torch.device,
                   metric_names: Iterable[str], log: Callable[[str], None] = print) -> int:
     """Score every recorded, finished run among ``jobs`` on the metrics it still lacks; returns
     how many runs were evaluated."""

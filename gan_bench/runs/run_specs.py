@@ -1,4 +1,4 @@
-"""A suite's runs: one job per (dataset, model, seed), named MODEL__DATASET__seedN."""
+"""A suite's run specifications: one per (dataset, model, seed), named MODEL__DATASET__seedN."""
 
 import dataclasses
 from dataclasses import dataclass
@@ -19,7 +19,7 @@ MAX_SEEDS = 10_000  # per model: a suite expands to its runs before any trains
 
 
 @dataclass(frozen=True)
-class Job:
+class RunSpec:
     suite: Suite
     model: ModelEntry
     dataset: DatasetEntry
@@ -79,8 +79,8 @@ class Job:
         }
 
 
-def expand_jobs(suite: Suite, seeds: int | None = None, only: str | None = None,
-                compile: bool = False) -> list[Job]:
+def expand_run_specs(suite: Suite, seeds: int | None = None, only: str | None = None,
+                compile: bool = False) -> list[RunSpec]:
     """Every (dataset, model, seed); ``seeds`` (the --seeds option) overrides the suite and each
     model's own seed count; ``only`` keeps the jobs whose run id matches that regular expression;
     ``compile`` (--compile) runs their networks through torch.compile."""
@@ -91,6 +91,6 @@ def expand_jobs(suite: Suite, seeds: int | None = None, only: str | None = None,
                                 f"the most a suite may run is {MAX_SEEDS}")
         return count
 
-    jobs = [Job(suite, m, d, s, compile) for d in suite.datasets for m in suite.models
+    jobs = [RunSpec(suite, m, d, s, compile) for d in suite.datasets for m in suite.models
             for s in range(n_seeds(m))]
     return keep_matching(jobs, lambda job: job.run_id, only)

@@ -17,14 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 from gan_bench.runs.cluster import submitted_jobs
-from gan_bench.runs.run_specs import Job
+from gan_bench.runs.run_specs import RunSpec
 from gan_bench.storage.checkpoint_compatibility import read_checkpoint
 from gan_bench.storage.records import read_records
 
 COLUMNS = ["run_id", "state", "step", "steps", "done_pct", "train_hours", "hours_left"]
 
 
-def _row(job: Job, record: dict | None, results_dir: Path) -> dict:
+def _row(job: RunSpec, record: dict | None, results_dir: Path) -> dict:
     steps = job.train.steps
     ended = True  # no more training to come
     if record is not None:
@@ -42,7 +42,7 @@ def _row(job: Job, record: dict | None, results_dir: Path) -> dict:
             "steps_left": 0 if ended else steps - step}
 
 
-def suite_status(jobs: list[Job], results_dir: Path) -> pd.DataFrame:
+def suite_status(jobs: list[RunSpec], results_dir: Path) -> pd.DataFrame:
     """One row per job (COLUMNS): its state, step of its budget, training hours so far and the
     training hours left at its pace (see the module)."""
     records = {r["run_id"]: r for r in read_records(results_dir)}

@@ -25,7 +25,7 @@ from gan_bench.errors import GanBenchError
 from gan_bench.metrics.collapse import collapsed_at_step
 from gan_bench.runs.claims import RunTakenElsewhere, claim_run
 from gan_bench.runs.evaluations import SCORED_STATUSES, evaluate_runs, score
-from gan_bench.runs.run_specs import CHECKPOINTS_DIR, Job, expand_jobs
+from gan_bench.runs.run_specs import CHECKPOINTS_DIR, RunSpec, expand_run_specs
 from gan_bench.runs.tensorboard_monitor import TensorboardMonitor
 from gan_bench.runs.trainer import Trainer
 from gan_bench.runtime.provenance import how_made
@@ -45,7 +45,7 @@ from gan_bench.storage.samples_io import run_samples_path, save_samples
 from gan_bench.storage.writable_folder import require_writable_folder
 
 
-def learning_curve_hook(job: Job, dataset, device: torch.device):
+def learning_curve_hook(job: RunSpec, dataset, device: torch.device):
     """A Trainer hook scoring ``curve_metrics`` every ``curve_every_steps`` steps, or None.
 
     It draws its samples, and scores them, under a forked RNG so that training follows the same
@@ -77,7 +77,7 @@ def worker_device(device: torch.device, worker_index: int | None) -> torch.devic
     return torch.device("cuda", worker_index % torch.cuda.device_count())
 
 
-def run_job(job: Job, results_dir: Path, device: torch.device,
+def run_one(job: RunSpec, results_dir: Path, device: torch.device,
             extend_from_dir: Path | None = None, tensorboard_dir: Path | None = None) -> dict:
     """Train, score and record ``job`` under its claim (gan_bench.runs.claims); returns the record.
     Raises Stopped at a stop signal (gan_bench.runtime.stop_signals) and RunTakenElsewhere when another
@@ -89,7 +89,7 @@ def run_job(job: Job, results_dir: Path, device: torch.device,
     return record
 
 
-def _train_and_score(job: Job, results_dir: Path, device: torch.device,
+def _train_and_score(job: RunSpec, results_dir: Path, device: torch.device,
                      extend_from_dir: Path | None, tensorboard_dir: Path | None = None) -> dict:
     lookup.import_plugins(job.suite.meta.plugins, str(job.suite.path))  # in a --jobs worker too
     device = worker_device(device, None if _progress_line is None else _progress_line - 1)
@@ -164,8 +164,8 @@ class PreparedSuite:
     """A suite's results folder made ready, and its runs: all of them and those still to train."""
 
     results_dir: Path
-    all_jobs: list[Job]
-    pending: list[Job]
+    all_jobs: list[RunSpec]
+    pending: list[RunSpec]
     extend_from_dir: Path | None
 
 
@@ -182,7 +182,7 @@ def prepare_suite(suite: Suite, results_root: Path, seeds: int | None = None, lo
     for orphan in remove_orphan_temporaries(results_dir):
         log(f"removed {orphan}, left by an interrupted write")
     done = {r["run_id"]: r for r in read_records(results_dir)}
-    all_jobs = expand_jobs(suite, seeds, only, compile)
+    all_jobs = expand_run_specs(suite, seeds, only, compile)
     pending = []
     for job in all_jobs:
         previous = done.get(job.run_id)
@@ -221,7 +221,7 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
     taken_elsewhere, stopped = [], None
     args = (results_dir, device, extend_from_dir, tensorboard_dir)
     with stop_on_signals(), progress:
-        outcomes = ((_outcome(run_job, job, *args) for job in pending) if jobs == 1
+        outcomes = ((_outcome(run_one, job, *args) for job in pending) if jobs == 1
                     else _outcomes_in_workers(pending, jobs, *args))
         for outcome in outcomes:
             if isinstance(outcome, Stopped):
@@ -251,7 +251,7 @@ def _outcome(function, *args):
         return outcome
 
 
-def _outcomes_in_workers(pending: list[Job], jobs: int, *args):
+def _outcomes_in_workers(pending: list[RunSpec], jobs: int, *args):
     """The outcomes of ``pending`` run in ``jobs`` worker processes (threads shared out), as they
     come. After a stop signal or an error, the runs not yet started are cancelled; running ones
     stop at their next step (gan_bench.runtime.stop_signals) or run to their end."""
@@ -260,7 +260,7 @@ def _outcomes_in_workers(pending: list[Job], jobs: int, *args):
     workers_started = context.Value("i", 0)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
                              initargs=(threads, workers_started)) as pool:
-        futures = [pool.submit(_outcome, run_job, job, *args) for job in pending]
+        futures = [pool.submit(_outcome, run_one, job, *args) for job in pending]
         for future in as_completed(futures):
             if future.cancelled():
                 continue
@@ -279,7 +279,7 @@ def _cancel(futures) -> None:
         future.cancel()
 
 
-def _check_extension(results_dir: Path, source_dir: Path, pending: list[Job]) -> None:
+def _check_extension(results_dir: Path, source_dir: Path, pending: list[RunSpec]) -> None:
     """Each pending run without a checkpoint of its own in ``results_dir`` has one in
     ``source_dir``, the results folder of the suite to extend, or an error names them."""
     if source_dir == results_dir:

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from gan_bench.config.suite import SUITES_DIR, load_suite
 from gan_bench.errors import GanBenchError
-from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.runs.run_specs import expand_run_specs
 from gan_bench.storage.checkpoint_compatibility import extension_differences
 from tests.conftest import TINY_SUITE
 
@@ -28,8 +28,8 @@ def test_builtin_suites_load():
 @pytest.mark.parametrize("extending, source", [("mnist-long", "mnist"), ("mnist-1000-epochs", "mnist-long"),
                                                ("mnist-vae-long", "mnist")])
 def test_extension_suites_are_their_source_runs_with_a_larger_budget(extending, source):
-    sources = {job.run_id: job.config() for job in expand_jobs(load_suite(source))}
-    for job in expand_jobs(load_suite(extending)):
+    sources = {job.run_id: job.config() for job in expand_run_specs(load_suite(source))}
+    for job in expand_run_specs(load_suite(extending)):
         config = job.config()
         saved = sources[job.run_id]
         assert saved["train"]["steps"] < config["train"]["steps"]

@@ -10,7 +10,7 @@ from gan_bench.baselines.gan_mnist import GanMnist
 from gan_bench.config.suite import load_suite
 from gan_bench.data.mixtures import Ring8
 from gan_bench.runs.compilation import compile_networks
-from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.runs.run_specs import expand_run_specs
 
 CPU = torch.device("cpu")
 STEPS = 20
@@ -73,6 +73,6 @@ def test_compiled_2d_gan_starts_on_the_eager_trajectory():
 
 def test_a_compiled_run_has_a_config_of_its_own():
     suite = load_suite("smoke")
-    eager, compiled = expand_jobs(suite)[0], expand_jobs(suite, compile=True)[0]
+    eager, compiled = expand_run_specs(suite)[0], expand_run_specs(suite, compile=True)[0]
     assert "compile" not in eager.config()  # eager runs' configs are as they were
     assert compiled.config() == {**eager.config(), "compile": True}

@@ -8,7 +8,7 @@ from gan_bench.config.suite import load_suite
 from gan_bench.errors import GanBenchError
 from gan_bench.reports.leaderboard import write_leaderboard
 from gan_bench.runs.evaluations import evaluate_runs, pending_evaluations, runs_with_evaluations
-from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.runs.run_specs import expand_run_specs
 from gan_bench.runs.suite_runs import run_suite
 from gan_bench.storage.records import EVALUATIONS_FILE, read_records
 from gan_bench.storage.samples_io import SAMPLES_DIR
@@ -38,7 +38,7 @@ def scored_in_training_and_later(tmp_path, trained_with_name, later_name):
     reference = {r["run_id"]: r["metrics"] for r in
                  read_records(run_suite(trained_with, tmp_path / trained_with_name, CPU, log=QUIET))}
     later = suite_file(tmp_path, later_name, ["modes"])
-    return reference, run_suite(later, tmp_path / later_name, CPU, log=QUIET), expand_jobs(later)
+    return reference, run_suite(later, tmp_path / later_name, CPU, log=QUIET), expand_run_specs(later)
 
 
 @pytest.mark.slow
@@ -70,7 +70,7 @@ def test_suite_evaluation_metrics_are_scored_after_training_and_reach_the_leader
     results = run_suite(suite, tmp_path / "c", CPU, log=QUIET)
     assert {r["metric"] for r in read_records(results, EVALUATIONS_FILE)} == {"frechet_data"}
     assert all("frechet_data" not in r["metrics"] for r in read_records(results))
-    assert pending_evaluations(expand_jobs(suite), results, ["frechet_data"]) == []
+    assert pending_evaluations(expand_run_specs(suite), results, ["frechet_data"]) == []
     table = write_leaderboard(results)
     assert table["frechet_data_mean"].notna().all()
     assert "frechet_data" in (results / "leaderboard.md").read_text()
@@ -81,7 +81,7 @@ def test_suite_evaluation_metrics_are_scored_after_training_and_reach_the_leader
 def test_evaluation_needs_the_final_checkpoint_or_the_saved_samples(tmp_path):
     suite = suite_file(tmp_path, "d", ["modes"])
     results = run_suite(suite, tmp_path / "d", CPU, log=QUIET)
-    job = expand_jobs(suite)[0]
+    job = expand_run_specs(suite)[0]
     job.checkpoint_path(results).unlink()
     (results / SAMPLES_DIR / f"{job.run_id}.npy").unlink()
     with pytest.raises(GanBenchError, match="final checkpoint"):

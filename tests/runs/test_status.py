@@ -10,7 +10,7 @@ from gan_bench import registry
 from gan_bench.cli import main
 from gan_bench.config.suite import load_suite
 from gan_bench.errors import GanBenchError
-from gan_bench.runs.run_specs import expand_jobs
+from gan_bench.runs.run_specs import expand_run_specs
 from gan_bench.runs.status import suite_status
 from gan_bench.runs.suite_runs import run_suite
 from gan_bench.storage.checkpoint_file import read_checkpoint_file
@@ -47,7 +47,7 @@ def part_run_suite(tmp_path, monkeypatch):
 def test_each_state_with_its_step_and_the_hours_left_at_its_pace(part_run_suite, tmp_path):
     _, suite = part_run_suite
     results = tmp_path / suite.name
-    table = suite_status(expand_jobs(suite), results).set_index("run_id")
+    table = suite_status(expand_run_specs(suite), results).set_index("run_id")
     assert list(table["state"]) == ["recorded: finished", "not started", "in progress", "not started"]
     assert list(table["step"]) == [12, 0, 4, 0] and set(table["steps"]) == {12}
     assert list(table["done_pct"]) == pytest.approx([100, 0, 100 / 3, 0])
@@ -70,7 +70,7 @@ def test_a_run_that_ended_without_its_record_has_no_steps_left(tmp_path, monkeyp
     suite = load_suite(str(path))
     results = run_suite(suite, tmp_path, CPU, seeds=1, log=lambda m: None)
     (results / "runs.jsonl").unlink()  # as if killed between the last checkpoint and the record
-    table = suite_status(expand_jobs(suite, seeds=1), results).set_index("run_id")
+    table = suite_status(expand_run_specs(suite, seeds=1), results).set_index("run_id")
     assert list(table["state"]) == ["finished, not recorded", "diverged, not recorded"]
     assert list(table["step"]) == [12, 3] and list(table["hours_left"]) == [0, 0]
 
@@ -96,7 +96,7 @@ def test_a_model_with_no_run_started_leaves_the_total_unknown(tiny_suite, tmp_pa
     assert report["hours_left"] is None and {r["state"] for r in report["runs"]} == {"not started"}
     assert main(["status", str(tiny_suite), "--results", str(tmp_path)]) == 0
     assert "unknown (a model with no run started)" in capsys.readouterr().out
-    assert math.isnan(suite_status(expand_jobs(load_suite(str(tiny_suite))), tmp_path)["hours_left"][0])
+    assert math.isnan(suite_status(expand_run_specs(load_suite(str(tiny_suite))), tmp_path)["hours_left"][0])
 
 
 @pytest.mark.parametrize("command", ["status", "evaluate", "run"])
@@ -105,7 +105,7 @@ def test_a_crafted_checkpoint_cannot_run_code(tmp_path, capsys, command):
     checkpoints refuses it in one line, and the code never runs (it did before weights_only)."""
     suite_path = tmp_path / "tiny.toml"
     suite_path.write_text(TINY_SUITE)
-    job = expand_jobs(load_suite(str(suite_path)))[0]
+    job = expand_run_specs(load_suite(str(suite_path)))[0]
     marker = tmp_path / "code-ran"
     checkpoint = job.checkpoint_path(tmp_path / "tiny")
     checkpoint.parent.mkdir(parents=True)

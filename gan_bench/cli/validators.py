@@ -54,3 +54,15 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def name_equals_fraction(text: str) -> tuple[str, float]:
+    """``WORKLOAD=FRACTION`` (``--threshold-for``): a name and a number."""
+    name, equals, fraction = text.partition("=")
+    try:
+        value = float(fraction)
+    except ValueError:
+        value = None
+    if not equals or not name or value is None:
+        raise argparse.ArgumentTypeError(f"expected WORKLOAD=FRACTION, got {text!r}")
+    return name, value
