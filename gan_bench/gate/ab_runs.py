@@ -21,8 +21,9 @@ from tqdm import tqdm
 
 from gan_bench.errors import GanBenchError
 from gan_bench.gate import ab_worker
+from gan_bench.gate.tree_workloads import standalone_source
 
-WORKER_SOURCE = Path(ab_worker.__file__).read_text()
+WORKER_SOURCE = standalone_source(ab_worker)
 MIN_PAIRS = 5
 
 

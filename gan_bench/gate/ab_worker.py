@@ -3,8 +3,9 @@
 ``gan-bench bench --against REV`` runs this file's text with ``python -c`` in alternating fresh
 processes, once with the base commit's tree first on ``sys.path`` and once with the candidate's,
 so each side's workloads are built from its own code while the timing loop is the same on both
-sides. It therefore imports nothing of gan-bench but ``gan_bench.gate.workloads.all_workloads``
-of the tree under test (a name every gan-bench since the gate was introduced has), and writes
+sides. It therefore imports nothing of gan-bench but the tree under test's ``all_workloads``
+(``tree_workloads``: in ``gan_bench.gate.workloads``, ``gan_bench.bench.workloads`` before the
+package was grouped into subpackages), and writes
 one JSON object to ``--out``:
 
 - ``rounds``: each workload's seconds per call in each timed round: CPU time of the process on
@@ -28,6 +29,8 @@ from pathlib import Path
 import torch
 from torch.profiler import ProfilerActivity, profile
 from torch.utils.flop_counter import FlopCounterMode
+
+from gan_bench.gate.tree_workloads import tree_workloads  # inlined by standalone_source
 
 
 def seconds_per_call(run, calls: int, device: torch.device) -> tuple[float, float]:
@@ -64,6 +67,7 @@ def counts_of_one_call(run) -> dict:
             "allocated_bytes": int(allocated), "peak_live_bytes": int(peak)}
 
 
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
@@ -77,11 +81,9 @@ def main() -> None:
     args = parser.parse_args()
 
     import gan_bench
-    from gan_bench.gate.workloads import all_workloads
-
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
-    selected = [w for w in all_workloads() if args.only is None or re.search(args.only, w.name)]
+    selected = [w for w in tree_workloads() if args.only is None or re.search(args.only, w.name)]
     prepared = {w.name: w.build(device) for w in selected}
     counts, calls = {}, {}
     for name, workload in prepared.items():

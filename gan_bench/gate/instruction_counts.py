@@ -22,8 +22,9 @@ from pathlib import Path
 
 from gan_bench.errors import GanBenchError
 from gan_bench.gate import instruction_worker
+from gan_bench.gate.tree_workloads import standalone_source
 
-WORKER_SOURCE = Path(instruction_worker.__file__).read_text()
+WORKER_SOURCE = standalone_source(instruction_worker)
 SMALL_WORKLOADS = r"^(step/mog/|modes/grid25$)"  # the 2-D models' steps and the mode metric
 MAX_INCREASE = 0.02
 CALLS = 2  # the counts repeat call after call; the first instrumented calls pay valgrind's translation
