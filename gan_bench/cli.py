@@ -17,6 +17,7 @@ from gan_bench.option_values import (
     key_equals_value,
     positive_number,
 )
+from gan_bench.search.search_command import add_search_parser
 
 DEFAULT_RESULTS = Path("results")
 
@@ -98,6 +99,13 @@ def _run_through_submitit(args, suite, log) -> int:
         print(f"gan-bench: {failed} of {len(jobs)} jobs failed (above)", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_search(args) -> None:
+    from gan_bench.search.search_command import cmd_search as search
+
+    _set_threads(args.threads)
+    search(args)
 
 
 def cmd_evaluate(args) -> None:
@@ -453,6 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tensorboard", type=Path, default=None, metavar="DIR",
                      help="write losses, D on real and generated data, curve metrics and samples to "
                           "TensorBoard, one subfolder per run id (pip install 'gan-bench[tensorboard]')")
+    add_search_parser(commands, _suite_command, cmd_search)
     evaluate = _suite_command(
         commands, "evaluate", cmd_evaluate,
         "score a suite's recorded runs on more metrics, from their final checkpoints")

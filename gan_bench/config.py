@@ -53,6 +53,8 @@ class ModelEntry:
     options: dict[str, Any] = field(default_factory=dict)
     train: dict[str, Any] = field(default_factory=dict)  # overrides of the suite's [train]
     seeds: int | None = None  # overrides the suite's seed count (1 for deterministic references)
+    # option -> distribution, for gan-bench search (gan_bench.search.search_space)
+    search: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,7 @@ def _check_names(suite: Suite) -> None:
     """Fail before any training when a suite names a model, dataset or metric that does not exist,
     or a model or dataset name that cannot be part of a file name."""
     from gan_bench import registry
+    from gan_bench.search.search_space import parse_search_space
 
     where = str(suite.path)
     for kind, entries in (("models", suite.models), ("datasets", suite.datasets)):
@@ -267,6 +270,7 @@ def _check_names(suite: Suite) -> None:
         for entry in suite.models:
             factory = registry.get_model(entry.model)
             build_dataclass(factory.Options, entry.options, f"model {entry.name!r} options")
+            parse_search_space(entry.search, factory.Options, entry.options, f"model {entry.name!r}")
         metrics = suite.meta.metrics + suite.meta.curve_metrics + suite.meta.evaluation_metrics
         for metric in metrics:
             registry.get_metric(metric)
