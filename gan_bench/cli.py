@@ -313,6 +313,7 @@ def cmd_leaderboard(args) -> None:
     from gan_bench.figures import write_figures
     from gan_bench.leaderboard import write_leaderboard
     from gan_bench.safe_paths import refuse_links_within
+    from gan_bench.search.budget_report import refresh_search_leaderboard
 
     folders = [args.results / args.suite] if args.suite else sorted(
         p.parent for p in args.results.glob("*/runs.jsonl"))
@@ -324,6 +325,7 @@ def cmd_leaderboard(args) -> None:
     for folder in folders:
         if write_leaderboard(folder, *_leaderboard_settings(folder)).empty:  # an empty runs.jsonl
             raise GanBenchError(f"no runs recorded in {folder / 'runs.jsonl'}")
+        refresh_search_leaderboard(folder)  # a searched suite's: its best configurations
         write_figures(folder)
         print((folder / "leaderboard.md").read_text())
 

@@ -43,6 +43,8 @@ def cmd_search(args) -> None:
     from tqdm import tqdm
 
     from gan_bench.config import load_suite
+    from gan_bench.leaderboard import write_leaderboard
+    from gan_bench.search.budget_report import write_budget_report
     from gan_bench.search.search_loop import SearchOptions, run_search
     from gan_bench.search.trial_scores import objective_sign
     from gan_bench.seeding import resolve_device
@@ -58,6 +60,5 @@ def cmd_search(args) -> None:
     options = SearchOptions(args.trials, args.sampler, args.objective, args.rerun_seeds, args.jobs,
                             args.only)
     results_dir = run_search(suite, Path(args.results), resolve_device(args.device), options, log)
-    from gan_bench.search.budget_report import write_budget_report
-
+    write_leaderboard(results_dir, (), suite.meta.headline_metrics)  # every trial, in leaderboard-full.md
     print(f"report: {write_budget_report(results_dir, options)}")
