@@ -77,3 +77,11 @@ def test_the_search_space_is_not_part_of_a_plain_runs_config(searched_suite):
 
     (job,) = expand_jobs(load_suite(str(searched_suite)))
     assert "search" not in job.config()
+
+
+def test_reading_a_searched_suite_and_the_command_line_import_no_optuna():
+    from tests.test_registry import modules_imported_by
+
+    code = ("from gan_bench.cli import build_parser; build_parser(); "
+            "from gan_bench.config import load_suite; load_suite('budget-mog')")
+    assert modules_imported_by(code) == []
