@@ -325,8 +325,10 @@ def cmd_leaderboard(args) -> None:
     for folder in folders:
         if write_leaderboard(folder, *_leaderboard_settings(folder)).empty:  # an empty runs.jsonl
             raise GanBenchError(f"no runs recorded in {folder / 'runs.jsonl'}")
-        refresh_search_leaderboard(folder)  # a searched suite's: its best configurations
-        write_figures(folder)
+        # a searched suite's leaderboard is its best configurations, and its figure the search's
+        # (a panel per trial would not read)
+        if not refresh_search_leaderboard(folder):
+            write_figures(folder)
         print((folder / "leaderboard.md").read_text())
 
 

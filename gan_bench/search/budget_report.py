@@ -76,8 +76,8 @@ def _core_hours(records: list[dict]) -> str:
     trials = sum(r["train_seconds"] for r in records if not r["config"]["search"].get("rerun"))
     reruns = sum(r["train_seconds"] for r in records if r["config"]["search"].get("rerun"))
     return (f"{(trials + reruns) / 3600:.2f} core-hours of training ({trials / 3600:.2f} in the trials, "
-            f"{reruns / 3600:.2f} in the fresh-seed re-runs; each run on one thread, scoring not "
-            f"counted)")
+            f"{reruns / 3600:.2f} in the fresh-seed re-runs): the wall-clock time of each run's "
+            "training steps on its one thread; start-up and scoring not counted")
 
 
 def _hardware(records: list[dict]) -> str:
