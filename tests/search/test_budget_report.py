@@ -58,8 +58,10 @@ def test_the_report_states_the_estimator_bands_comparisons_and_reruns(searched_r
     assert "0.16 core-hours of training (0.12 in the trials, 0.04 in the fresh-seed re-runs" in text
     # the best trial (the first of the 8s) and its re-runs' mean ± std
     assert "| ring8     | strong  | 6 of 6   | 0 (seed 0)" in text and "7.5 ± 0.707" in text
+    # the objective's points, then high_quality_pct's, reported beside it
     points = (searched_results / "budget-curves.csv").read_text().splitlines()
-    assert len(points) == 1 + 6 + 5
+    assert len(points) == 1 + 2 * (6 + 5)
+    assert "## Expected best high_quality_pct (higher is better) at each budget" in text
     assert (searched_results / "figures" / "budget-curves.png").stat().st_size > 0
     settings = json.loads((searched_results / "search.json").read_text())
     assert settings["options"]["objective"] == "modes_captured" and "optuna" in settings["libraries"]
