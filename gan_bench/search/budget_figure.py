@@ -5,6 +5,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from gan_bench.figures import _save
 from gan_bench.search.budget_curves import BudgetCurve
@@ -26,6 +27,7 @@ def draw_budget_curves(curves: dict[str, list[BudgetCurve]], results_dir: Path) 
                 ax.fill_between(budgets, curve.low, curve.high, color=line.get_color(), alpha=0.2)
             ax.set_title(f"{dataset}: {metric}")
             ax.set_xlabel("trials (tuning budget n)")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_ylabel(f"expected best {metric} of n trials")
             ax.legend(fontsize=8, title="model (band: 95% bootstrap)", title_fontsize=8)
             ax.grid(alpha=0.3)
