@@ -21,7 +21,13 @@ from gan_bench.records import read_records
 from gan_bench.search.search_space import parse_search_space
 from gan_bench.search.trial_jobs import TrialJob, rerun_jobs, trial_job
 from gan_bench.search.trial_params import sample_trial, trial_seed
-from gan_bench.search.trial_scores import best_trial, objective_sign, objective_value, search_runs
+from gan_bench.search.trial_scores import (
+    best_trial,
+    first_trials,
+    objective_sign,
+    objective_value,
+    search_runs,
+)
 from gan_bench.suite import pending_jobs, ready_results_folder, train_jobs
 
 
@@ -96,14 +102,14 @@ def run_search(suite: Suite, results_root: Path, device: torch.device, options: 
     records = read_records(results_dir)
     reruns = []
     for model, dataset in pairs:
-        best = best_trial([r for r in search_runs(records, model.name, dataset.name, options.sampler)
-                           if r["config"]["search"]["trial"] < options.trials], options.objective)
+        best = best_trial(first_trials(records, model.name, dataset.name, options.sampler, options.trials),
+                          options.objective)
         if best is not None:
             trial = best["config"]["search"]["trial"]
             reruns += rerun_jobs(trial_job(suite, model, dataset, options.sampler, trial,
                                            best["config"]["search"]["params"]), options.rerun_seeds)
     chosen = keep_matching(reruns, lambda job: job.run_id, options.only) if reruns else []
     pending = pending_jobs(results_dir, chosen, quiet)
-    log(f"{suite.name}: {len(reruns) - len(pending)} fresh-seed re-runs recorded, {len(pending)} to train")
-    train_jobs(pending, len(reruns), f"{suite.name} re-runs", results_dir, device, log, options.jobs)
+    log(f"{suite.name}: {len(chosen) - len(pending)} fresh-seed re-runs recorded, {len(pending)} to train")
+    train_jobs(pending, len(chosen), f"{suite.name} re-runs", results_dir, device, log, options.jobs)
     return results_dir
