@@ -7,6 +7,7 @@ import torch
 
 from gan_bench.config.suite import SUITES_DIR
 from gan_bench.model.contract import GenerativeModel
+from tests.searched_suite import SEARCHED_SUITE
 
 TINY_SUITE = """
 [suite]
@@ -100,3 +101,11 @@ def run_record(run_id: str, metrics: dict | None = None, **fields) -> dict:
             "timing": {}, "config": {"model_name": model, "dataset": dataset,
                                      "seed": int(seed.removeprefix("seed")), "model_options": {},
                                      "train": {"steps": 10}}, **fields}
+
+
+@pytest.fixture
+def searched_suite(tmp_path: Path) -> Path:
+    """tests.searched_suite.SEARCHED_SUITE written to a file."""
+    path = tmp_path / "searched.toml"
+    path.write_text(SEARCHED_SUITE)
+    return path

@@ -4,7 +4,8 @@ import json
 import subprocess
 import sys
 
-HEAVY_LIBRARIES = ("torch_fidelity", "torchvision", "sklearn", "prdc", "scipy.stats", "pandas", "matplotlib")
+HEAVY_LIBRARIES = ("torch_fidelity", "torchvision", "sklearn", "prdc", "scipy.stats", "pandas", "matplotlib",
+                   "optuna")
 
 
 def modules_imported_by(code: str) -> list[str]:

@@ -5,11 +5,11 @@ are parsed (gan_bench.cli.validators), before anything runs; the rest as a GanBe
 import os
 import sys
 
-from gan_bench.cli import bench, data, reports, samples, suites
+from gan_bench.cli import bench, data, reports, samples, search, suites
 from gan_bench.cli.validators import OneLineParser
 from gan_bench.errors import GanBenchError
 
-COMMAND_GROUPS = (suites, samples, bench, data, reports)
+COMMAND_GROUPS = (suites, search, samples, bench, data, reports)
 
 
 def build_parser() -> OneLineParser:

@@ -10,6 +10,7 @@ from gan_bench.errors import GanBenchError
 
 def cmd_leaderboard(args) -> None:
     from gan_bench.reports.suite_reports import write_reports
+    from gan_bench.search.budget_report import is_searched, refresh_search_leaderboard
     from gan_bench.storage.safe_paths import refuse_links_within
 
     folders = [args.results / args.suite] if args.suite else sorted(
@@ -20,8 +21,13 @@ def cmd_leaderboard(args) -> None:
     for folder in folders:
         refuse_links_within(folder)
     for folder in folders:
-        if write_reports(folder, *_leaderboard_settings(folder)).empty:  # an empty runs.jsonl
-            raise GanBenchError(f"no runs recorded in {folder / 'runs.jsonl'}")
+        # a searched suite's figure is the search's (a panel per trial would not read), and its
+        # leaderboard.md its best configurations
+        searched = is_searched(folder)
+        if write_reports(folder, *_leaderboard_settings(folder), figures=not searched).empty:
+            raise GanBenchError(f"no runs recorded in {folder / 'runs.jsonl'}")  # an empty runs.jsonl
+        if searched:
+            refresh_search_leaderboard(folder)
         print((folder / "leaderboard.md").read_text())
 
 

@@ -22,13 +22,12 @@ A suite file looks like::
 import dataclasses
 import re
 import tomllib
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gan_bench import lookup, registry
+from gan_bench.config.typed_tables import build_dataclass, type_ok
 from gan_bench.errors import GanBenchError
 
 # the built-in suites, installed with the package
@@ -54,6 +53,8 @@ class ModelEntry:
     options: dict[str, Any] = field(default_factory=dict)
     train: dict[str, Any] = field(default_factory=dict)  # overrides of the suite's [train]
     seeds: int | None = None  # overrides the suite's seed count (1 for deterministic references)
+    # option -> distribution, for gan-bench search (gan_bench.config.search_space)
+    search: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,54 +105,6 @@ class Suite:
     models: tuple[ModelEntry, ...]
     datasets: tuple[DatasetEntry, ...]
     published: tuple[PublishedRow, ...] = ()
-
-
-def _type_ok(value: Any, annotation: Any) -> bool:
-    origin = typing.get_origin(annotation)
-    if annotation is Any:
-        return True
-    if annotation is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if annotation is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if origin in (tuple, list):
-        (item,) = set(typing.get_args(annotation)) - {Ellipsis}
-        return isinstance(value, (list, tuple)) and all(_type_ok(v, item) for v in value)
-    if origin is dict:
-        return isinstance(value, dict)
-    if origin in (typing.Union, types.UnionType):
-        return any(_type_ok(value, a) for a in typing.get_args(annotation))
-    if origin is typing.Literal:
-        return value in typing.get_args(annotation)
-    return isinstance(value, annotation)
-
-
-def build_dataclass(cls: type, values: dict[str, Any], where: str):
-    """Build ``cls`` from ``values``, refusing unknown keys and wrong types; ``where`` names the source."""
-    if not isinstance(values, dict):
-        raise GanBenchError(f"{where}: expected a table, got {type(values).__name__}")
-    hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls) if f.init}
-    for key, value in values.items():
-        if key not in known:
-            raise GanBenchError(f"{where}: unknown key {key!r}; known: {', '.join(sorted(known))}")
-        if not _type_ok(value, hints[key]):
-            raise GanBenchError(
-                f"{where}: key {key!r} must be {_type_name(hints[key])}, got {value!r}"
-            )
-    converted = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
-    try:
-        return cls(**converted)
-    except TypeError as error:
-        raise GanBenchError(f"{where}: {error}") from None
-    except ValueError as error:
-        raise GanBenchError(f"{where}: {error}") from None
-
-
-def _type_name(annotation: Any) -> str:
-    if typing.get_origin(annotation) is typing.Literal:
-        return "one of " + ", ".join(repr(a) for a in typing.get_args(annotation))
-    return getattr(annotation, "__name__", str(annotation))
 
 
 def resolve_suite_path(name_or_path: str) -> Path:
@@ -214,7 +167,7 @@ def load_suite(name_or_path: str, import_plugins: bool = True) -> Suite:
         for i, p in enumerate(raw.get("published", []))
     )
     for row in published:
-        if not all(_type_ok(v, float) for v in (*row.metrics.values(), *row.stderr.values())):
+        if not all(type_ok(v, float) for v in (*row.metrics.values(), *row.stderr.values())):
             raise GanBenchError(f"{where}: published row {row.model!r}: metrics must be numbers")
         if not set(row.stderr) <= set(row.metrics):
             raise GanBenchError(f"{where}: published row {row.model!r}: stderr names metrics the "
@@ -255,6 +208,8 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 def _check_names(suite: Suite) -> None:
     """Fail before any training when a suite names a model, dataset or metric that does not exist,
     or a model or dataset name that cannot be part of a file name."""
+    from gan_bench.config.search_space import parse_search_space
+
     where = str(suite.path)
     for kind, entries in (("models", suite.models), ("datasets", suite.datasets)):
         for number, entry in enumerate(entries, 1):
@@ -266,6 +221,7 @@ def _check_names(suite: Suite) -> None:
         for entry in suite.models:
             factory = lookup.get_model(entry.model)
             build_dataclass(factory.Options, entry.options, f"model {entry.name!r} options")
+            parse_search_space(entry.search, factory.Options, entry.options, f"model {entry.name!r}")
         metrics = suite.meta.metrics + suite.meta.curve_metrics + suite.meta.evaluation_metrics
         for metric in metrics:
             lookup.get_metric(metric)

@@ -8,10 +8,11 @@ from gan_bench.reports.figures import write_figures
 from gan_bench.reports.leaderboard import write_leaderboard
 
 
-def write_reports(results_dir: Path, published=(), headline_metrics=()) -> pd.DataFrame:
-    """Leaderboards (gan_bench.reports.leaderboard) and figures (gan_bench.reports.figures) of
-    ``results_dir``; the leaderboard's table, empty (and no figures) when no run is recorded."""
+def write_reports(results_dir: Path, published=(), headline_metrics=(), figures: bool = True) -> pd.DataFrame:
+    """Leaderboards (gan_bench.reports.leaderboard) and, with ``figures``, the figures
+    (gan_bench.reports.figures) of ``results_dir``; the leaderboard's table, empty (and no figures)
+    when no run is recorded."""
     table = write_leaderboard(results_dir, published, headline_metrics)
-    if not table.empty:
+    if figures and not table.empty:
         write_figures(results_dir)
     return table

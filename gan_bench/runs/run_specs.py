@@ -8,7 +8,8 @@ import torch
 
 from gan_bench import lookup
 from gan_bench.config.only_filter import keep_matching
-from gan_bench.config.suite import DatasetEntry, ModelEntry, Suite, TrainConfig, build_dataclass, model_train
+from gan_bench.config.suite import DatasetEntry, ModelEntry, Suite, TrainConfig, model_train
+from gan_bench.config.typed_tables import build_dataclass
 from gan_bench.errors import GanBenchError
 from gan_bench.model.output_checks import checked_samples
 from gan_bench.runs.compilation import compile_networks

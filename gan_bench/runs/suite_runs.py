@@ -177,14 +177,30 @@ def prepare_suite(suite: Suite, results_root: Path, seeds: int | None = None, lo
     checked against their config; the runs still to train (with ``extend_from``, each with a
     checkpoint to start from)."""
     results_dir = Path(results_root) / suite.name
+    ready_results_folder(results_dir, log)
+    all_jobs = expand_run_specs(suite, seeds, only, compile)
+    pending = pending_runs(results_dir, all_jobs, log)
+    extend_from_dir = Path(results_root) / extend_from if extend_from else None
+    if extend_from_dir is not None:
+        _check_extension(results_dir, extend_from_dir, pending)
+    return PreparedSuite(results_dir, all_jobs, pending, extend_from_dir)
+
+
+def ready_results_folder(results_dir: Path, log=print) -> None:
+    """``results_dir`` checked writable and free of links (gan_bench.storage.safe_paths), cleared of
+    orphan temporaries."""
     require_writable_folder(results_dir, "results folder")
     refuse_links_within(results_dir)
     for orphan in remove_orphan_temporaries(results_dir):
         log(f"removed {orphan}, left by an interrupted write")
+
+
+def pending_runs(results_dir: Path, specs: list[RunSpec], log=print) -> list[RunSpec]:
+    """The run ``specs`` not yet recorded in ``results_dir``; a recorded one whose config differs
+    from its spec's is a ConfigDriftError."""
     done = {r["run_id"]: r for r in read_records(results_dir)}
-    all_jobs = expand_run_specs(suite, seeds, only, compile)
     pending = []
-    for job in all_jobs:
+    for job in specs:
         previous = done.get(job.run_id)
         if previous is None:
             pending.append(job)
@@ -194,10 +210,7 @@ def prepare_suite(suite: Suite, results_root: Path, seeds: int | None = None, lo
             raise ConfigDriftError(f"{results_dir}: recorded run {job.run_id} has a different "
                                    f"config ({'; '.join(diffs)}); use another --results folder")
         log(f"{job.run_id}: already recorded, skipped")
-    extend_from_dir = Path(results_root) / extend_from if extend_from else None
-    if extend_from_dir is not None:
-        _check_extension(results_dir, extend_from_dir, pending)
-    return PreparedSuite(results_dir, all_jobs, pending, extend_from_dir)
+    return pending
 
 
 def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int | None = None,
@@ -214,10 +227,22 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
     """
     prepared = prepare_suite(suite, results_root, seeds, log, only, extend_from, compile)
     results_dir, all_jobs, pending = prepared.results_dir, prepared.all_jobs, prepared.pending
-    extend_from_dir = prepared.extend_from_dir
-    progress = tqdm(total=len(all_jobs), initial=len(all_jobs) - len(pending), desc=suite.name,
-                    unit="run", disable=None)
+    taken_elsewhere = train_runs(pending, len(all_jobs), suite.name, results_dir, device, log, jobs,
+                                 prepared.extend_from_dir, tensorboard_dir)
+    if taken_elsewhere:
+        log(f"{len(taken_elsewhere)} runs left to other gan-bench processes; their records "
+            f"join {results_dir / 'runs.jsonl'} when they finish")
+    evaluate_runs(all_jobs, results_dir, device, suite.meta.evaluation_metrics, log)
+    return results_dir
 
+
+def train_runs(pending: list[RunSpec], total: int, description: str, results_dir: Path,
+               device: torch.device, log=print, jobs: int = 1, extend_from_dir: Path | None = None,
+               tensorboard_dir: Path | None = None) -> list[RunTakenElsewhere]:
+    """Train and record ``pending``, ``jobs`` at a time, under a progress bar of ``total`` runs;
+    returns the runs another process had. A stop signal stops them at their next steps (Stopped)."""
+    progress = tqdm(total=total, initial=total - len(pending), desc=description, unit="run",
+                    disable=None)
     taken_elsewhere, stopped = [], None
     args = (results_dir, device, extend_from_dir, tensorboard_dir)
     with stop_on_signals(), progress:
@@ -236,11 +261,7 @@ def run_suite(suite: Suite, results_root: Path, device: torch.device, seeds: int
         raise_if_requested()
     if stopped is not None:
         raise stopped
-    if taken_elsewhere:
-        log(f"{len(taken_elsewhere)} runs left to other gan-bench processes; their records "
-            f"join {results_dir / 'runs.jsonl'} when they finish")
-    evaluate_runs(all_jobs, results_dir, device, suite.meta.evaluation_metrics, log)
-    return results_dir
+    return taken_elsewhere
 
 
 def _outcome(function, *args):

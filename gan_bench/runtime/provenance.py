@@ -12,7 +12,7 @@ import torch
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LIBRARIES = ("gan-bench", "torch", "torchvision", "numpy", "scipy", "scikit-learn", "pandas",
-             "torch-fidelity")
+             "torch-fidelity", "optuna")
 
 
 def cpu_model() -> str:

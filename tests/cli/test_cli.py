@@ -11,7 +11,7 @@ from gan_bench.cli import build_parser, main
 from gan_bench.data.mixtures import Ring8
 
 SUBCOMMANDS = ["run", "evaluate", "status", "modes", "parzen", "theory", "fid", "leaderboard", "data",
-               "data fetch", "bench"]
+               "data fetch", "bench", "search"]
 
 
 def test_help_for_the_command_and_every_subcommand(capsys):
