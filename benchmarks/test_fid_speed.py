@@ -1,6 +1,6 @@
 """gan-bench's FID/KID/PRC against torch-fidelity's own computation, and the real-side cache.
 
-Run: ``pytest benchmarks/test_fid_speed.py --benchmark-only -s``. Both sides compute the Inception
+Run: ``pytest -n 0 benchmarks/test_fid_speed.py --benchmark-only -s``. Both sides compute the Inception
 features of the same N_SAMPLES generated-stand-in images (the first training digits) and score
 them against the first N_REAL test digits, whose features are cached: torch-fidelity's
 ``calculate_metrics`` with its ``inception-v3-compat`` extractor,

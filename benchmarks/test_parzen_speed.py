@@ -1,6 +1,6 @@
 """Our Parzen protocol against a direct port of the reference (parzen_reference.py), same session.
 
-Run: ``pytest benchmarks/test_parzen_speed.py --benchmark-only -s`` (fetches MNIST on first use).
+Run: ``pytest -n 0 benchmarks/test_parzen_speed.py --benchmark-only -s`` (fetches MNIST on first use).
 The kernel centres stand in for a generator: the first 10,000 training images. Ours runs the whole
 protocol: 10 sigmas on 1,000 validation images, then 10,000 test images, 20,000 (point, sigma)
 evaluations. The reference takes about 40 ms per evaluation on two cores (it recomputes every

@@ -7,7 +7,7 @@ ratio to the reference workload (gan_bench.gate.reference_workload) timed in the
 The regression gate itself is ``gan-bench bench --compare``, which does not depend on
 pytest-benchmark's machine-id folders.
 
-Run: ``pytest benchmarks/test_train_step_speed.py --benchmark-only``.
+Run: ``pytest -n 0 benchmarks/test_train_step_speed.py --benchmark-only``.
 """
 
 import pytest
