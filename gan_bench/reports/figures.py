@@ -73,7 +73,7 @@ def plot_mixture_samples(results_dir: Path, records: list[dict]) -> Path | None:
     legend = fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncol=2, fontsize=9)
     legend.legend_handles[0].set_sizes([12])  # the samples' dots, visible in the key
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
-    return _save(fig, results_dir, "samples.png")
+    return save_figure(fig, results_dir, "samples.png")
 
 
 def plot_loss_curves(results_dir: Path, records: list[dict]) -> Path | None:
@@ -99,7 +99,7 @@ def plot_loss_curves(results_dir: Path, records: list[dict]) -> Path | None:
         ax.set_ylabel("loss on the training batch (nats)")
         ax.legend(fontsize=7)
     fig.tight_layout()
-    return _save(fig, results_dir, "loss_curves.png")
+    return save_figure(fig, results_dir, "loss_curves.png")
 
 
 def plot_image_samples(results_dir: Path, records: list[dict]) -> list[Path]:
@@ -114,7 +114,7 @@ def plot_image_samples(results_dir: Path, records: list[dict]) -> list[Path]:
         ax.set_title(f"{model} / {dataset}, seed {seed}: first {min(len(images), GRID_IMAGES)} samples",
                      fontsize=9)
         fig.tight_layout()
-        made.append(_save(fig, results_dir, f"samples_{model}_{dataset}.png"))
+        made.append(save_figure(fig, results_dir, f"samples_{model}_{dataset}.png"))
     return made
 
 
@@ -146,7 +146,7 @@ def plot_model_comparison(results_dir: Path, records: list[dict]) -> list[Path]:
                                      f"mean over {len(runs)} finished seed{'s' if len(runs) != 1 else ''}:",
                                      *lines]), fontsize=9)
         fig.tight_layout()
-        made.append(_save(fig, results_dir, "_vs_".join(models) + ".png"))
+        made.append(save_figure(fig, results_dir, "_vs_".join(models) + ".png"))
     return made
 
 
@@ -172,14 +172,14 @@ def plot_learning_curves(results_dir: Path, records: list[dict]) -> Path | None:
     ax.set_ylabel(f"{CURVE_KEY} (1,000 validation points)")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    return _save(fig, results_dir, "learning_curves.png")
+    return save_figure(fig, results_dir, "learning_curves.png")
 
 
 def _is_loss(name: str) -> bool:
     return name.endswith("loss") or name == "value_nats"
 
 
-def _save(fig, results_dir: Path, name: str) -> Path:
+def save_figure(fig, results_dir: Path, name: str) -> Path:
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=110)
     plt.close(fig)

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from gan_bench.reports.figures import _save
+from gan_bench.reports.figures import save_figure
 from gan_bench.search.budget_curves import BudgetCurve
 
 FIGURE_NAME = "budget-curves.png"
@@ -32,4 +32,4 @@ def draw_budget_curves(curves: dict[str, list[BudgetCurve]], results_dir: Path) 
             ax.legend(fontsize=8, title="model (band: 95% bootstrap)", title_fontsize=8)
             ax.grid(alpha=0.3)
     fig.tight_layout()
-    return _save(fig, results_dir, FIGURE_NAME)
+    return save_figure(fig, results_dir, FIGURE_NAME)

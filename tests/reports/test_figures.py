@@ -35,12 +35,12 @@ def test_learning_curves_plot_runs_that_have_a_curve(tmp_path):
 def drawn(monkeypatch):
     """The figures a plot function saved, kept open: their axes can be read."""
     figures = []
-    real_save = gan_bench.reports.figures._save
+    real_save = gan_bench.reports.figures.save_figure
 
     def keep(fig, results_dir, name):
         figures.append(fig)
         return real_save(fig, results_dir, name)
-    monkeypatch.setattr(gan_bench.reports.figures, "_save", keep)
+    monkeypatch.setattr(gan_bench.reports.figures, "save_figure", keep)
     monkeypatch.setattr(gan_bench.reports.figures.plt, "close", lambda fig: None)
     return figures
 
