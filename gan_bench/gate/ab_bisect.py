@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 
 from gan_bench.errors import GanBenchError
-from gan_bench.gate.ab_runs import AbOptions, measure_pairs
+from gan_bench.gate.ab_runs import AbOptions, comparable_rounds, measure_pairs
 from gan_bench.gate.ab_statistics import judge
 from gan_bench.gate.git_trees import checked_out, commit_of, commits_between, git, working_tree
 
@@ -21,7 +21,8 @@ def ab_row(good: str, probe: str, options: AbOptions) -> dict:
     tree = working_tree()
     with checked_out(good, tree) as base_tree, checked_out(probe, tree) as probe_tree:
         base, candidate = measure_pairs(base_tree, probe_tree, options)
-    rows = judge(base.rounds(), candidate.rounds(), {})
+    base_rounds, candidate_rounds, _ = comparable_rounds(base, candidate)
+    rows = judge(base_rounds, candidate_rounds, {})
     if len(rows) != 1 or "change %" not in rows[0]:
         raise GanBenchError(f"--only {options.only!r} must select one workload present at both commits; "
                             f"got {[row['workload'] for row in rows]}")

@@ -14,6 +14,7 @@ Exit 1 on a significant slowdown, more work, or worse quality; the tables say wh
 
 import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import torch
 
 from gan_bench.errors import GanBenchError
 from gan_bench.gate import ab_noise, history, instruction_counts, quality_exact, quality_test, speed_gate
-from gan_bench.gate.ab_runs import AbOptions, Side, measure_pairs
+from gan_bench.gate.ab_runs import AbOptions, Side, comparable_rounds, measure_pairs
 from gan_bench.gate.ab_statistics import judge, process_medians
 from gan_bench.gate.format_files import print_table, read_format_file
 from gan_bench.gate.git_trees import checked_out, commit_of, git, working_tree
@@ -62,7 +63,10 @@ def speed_rows(base: Side, candidate: Side, noise: dict | None, pairs: int) -> l
     its calibrated noise at this run's number of processes per side."""
     sigmas = {name: entry["sigma_log"] for name, entry in (noise or {}).get("workloads", {}).items()}
     min_effects = {name: ab_noise.minimum_effect(sigma, pairs) for name, sigma in sigmas.items()}
-    rows = judge(base.rounds(), candidate.rounds(), min_effects)
+    base_rounds, candidate_rounds, notices = comparable_rounds(base, candidate)
+    for notice in notices:
+        print(notice, file=sys.stderr)
+    rows = judge(base_rounds, candidate_rounds, min_effects)
     for row in rows:
         if row["workload"] in sigmas:
             row["detectable %"] = 100 * ab_noise.detectable_change(sigmas[row["workload"]], pairs, len(rows))
@@ -121,11 +125,14 @@ def instruction_tier(base_tree: Path, candidate_tree: Path, options: GateOptions
 def quality_tiers(base_tree: Path, candidate_tree: Path,
                   options: GateOptions) -> list[tuple[str, list[dict]]]:
     """The exact tier's table, and the statistical tier's when the numerics changed."""
-    def train(tree: Path, suite_file: Path, seeds: int) -> dict[str, dict]:
-        return quality_exact.train_tree(tree, suite_file, seeds, options.jobs)
+    def train_both(suite_file: Path, seeds: int) -> tuple[dict[str, dict], dict[str, dict]]:
+        # both sides at once: each run is one thread and bit-identical however busy the cores are
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            base, candidate = (pool.submit(quality_exact.train_tree, tree, suite_file, seeds, options.jobs)
+                               for tree in (base_tree, candidate_tree))
+            return base.result(), candidate.result()
 
-    exact = quality_exact.compare_runs(train(base_tree, QUALITY_SUITE_FILE, 1),
-                                       train(candidate_tree, QUALITY_SUITE_FILE, 1))
+    exact = quality_exact.compare_runs(*train_both(QUALITY_SUITE_FILE, 1))
     tables = [("quality, exact tier (seed 0 of each row, losses at every log point, metrics, samples)",
                exact)]
     if all(row["verdict"] == "identical" for row in exact):
@@ -134,8 +141,7 @@ def quality_tiers(base_tree: Path, candidate_tree: Path,
     seeds = options.quality_seeds
     print(f"\nnumerics changed: training {seeds} seeds of each side for the statistical tier",
           file=sys.stderr)
-    statistical = quality_test.compare_quality(train(base_tree, STATISTICAL_SUITE_FILE, seeds),
-                                               train(candidate_tree, STATISTICAL_SUITE_FILE, seeds))
+    statistical = quality_test.compare_quality(*train_both(STATISTICAL_SUITE_FILE, seeds))
     for row in exact:  # a changed trajectory is expected here; the statistical tier judges it
         row["verdict"] = row["verdict"].lower()
     return [*tables, (f"quality, statistical tier ({seeds} seeds per side, one-sided Mann-Whitney, Holm)",

@@ -57,6 +57,10 @@ class Side:
         return {name: [process["rounds"][name] for process in self.processes]
                 for name in self.processes[0]["rounds"]}
 
+    def units_per_call(self) -> dict[str, int]:
+        """Workload -> the units (images, samples, ...) one call processes."""
+        return {name: units for name, (units, _) in self.processes[0].get("units", {}).items()}
+
     def counts(self) -> dict[str, dict]:
         return self.processes[0].get("counts", {})
 
@@ -64,6 +68,22 @@ class Side:
         """Workload -> the peak of live bytes of one call, one per process that counted."""
         counted = [process["counts"] for process in self.processes if "counts" in process]
         return {name: [counts[name]["peak_live_bytes"] for counts in counted] for name in self.counts()}
+
+
+def comparable_rounds(base: Side, candidate: Side) -> tuple[dict, dict, list[str]]:
+    """Both sides' rounds, the base's rescaled to the candidate's units per call where a workload
+    processes a different number of units per call on each side (its batch changed), so that the
+    two are compared per unit; and one notice per rescaled workload."""
+    base_rounds, base_units = base.rounds(), base.units_per_call()
+    candidate_units = candidate.units_per_call()
+    notices = []
+    for name, units in candidate_units.items():
+        if name in base_rounds and base_units.get(name, units) != units:
+            scale = units / base_units[name]
+            base_rounds[name] = [[seconds * scale for seconds in process] for process in base_rounds[name]]
+            notices.append(f"{name}: {base_units[name]} units per call in the base, {units} in the "
+                           f"candidate; compared per unit")
+    return base_rounds, candidate.rounds(), notices
 
 
 def run_worker(tree: Path, options: AbOptions, counts: bool, label: str) -> dict:

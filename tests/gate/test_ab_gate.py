@@ -1,5 +1,7 @@
 """The A/B gate's logic on synthetic processes and records: which tiers run, what fails it."""
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -61,6 +63,21 @@ def test_a_pure_refactor_passes_and_skips_the_statistical_tier(gate, capsys):
     captured = capsys.readouterr()
     assert "numerics identical: the statistical quality tier is skipped" in captured.err
     assert "verdict against HEAD~1" in captured.out and "passed" in captured.out
+
+
+def test_the_two_sides_train_at_the_same_time(gate, monkeypatch):
+    """Each side's training waits for the other's to start: run one after the other, the first
+    would wait in vain (the barrier breaks) and the gate would fail."""
+    meeting = threading.Barrier(2, timeout=30)
+    scripted_training = ab_gate.quality_exact.train_tree
+
+    def train_tree(*args):
+        meeting.wait()
+        return scripted_training(*args)
+
+    monkeypatch.setattr(ab_gate.quality_exact, "train_tree", train_tree)
+    status, trained = gate(slowdown=1.0, loss=0.7, modes=8)
+    assert status == 0 and trained == [1, 1]
 
 
 def test_a_slowdown_fails_naming_the_workload(gate, capsys):

@@ -11,7 +11,7 @@ manifold (fidelity), recall the share of real images inside the samples' manifol
   copy shifts off the manifold together with its neighbours, and which number falls further
   depends on the blur and the image count.)
 
-On 100 test images, Inception features once per set, through the function that hands torch-fidelity
+On 50 test images, Inception features once per set, through the function that hands torch-fidelity
 the generated and the real features (gan_bench.metrics.fid.fid_kid_prc_of_features).
 """
 
@@ -24,7 +24,7 @@ import torch
 from gan_bench.data.mnist import Mnist
 from gan_bench.metrics import fid
 
-N = 100
+N = 50
 VAE_SAMPLES = Path(__file__).resolve().parents[2] / "results" / "mnist" / "samples" / "vae__mnist__seed0.npy"
 
 pytestmark = [pytest.mark.slow, pytest.mark.network, pytest.mark.usefixtures("one_thread")]
