@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from gan_bench.cli.validators import at_least_one
+from gan_bench.cli.validators import at_least_one, at_least_zero, key_equals_value, positive_number
 
 DEFAULT_RESULTS = Path("results")
 
@@ -43,3 +43,39 @@ def set_threads(threads: int | None) -> None:
         import torch
 
         torch.set_num_threads(threads)
+
+
+def add_cluster_arguments(command, wait: bool) -> None:
+    """--executor and the cluster's options; with ``wait``, --wait (a command that always waits for
+    its jobs has none)."""
+    cluster = command.add_argument_group(
+        "cluster", "through submitit: one job per pending run; the results folder must be on storage "
+        "every node mounts (a job that cannot see it fails, naming it); a rerun resumes")
+    cluster.add_argument("--executor", choices=["local", "submitit-local", "slurm"], default="local",
+                         help="local: this process and its --jobs workers (default); slurm: a SLURM "
+                              "job array; submitit-local: the same jobs through submitit on this "
+                              "machine")
+    if wait:
+        cluster.add_argument("--wait", action="store_true",
+                             help="wait for every job, report failures, rebuild the leaderboard "
+                                  "(always with submitit-local)")
+    cluster.add_argument("--partition", default=None)
+    cluster.add_argument("--time", type=at_least_one, default=240, metavar="MINUTES",
+                         help="time limit of each job; at its pre-timeout signal a job requeues "
+                              "itself and resumes from its last checkpoint (default 240)")
+    cluster.add_argument("--gpus-per-run", type=at_least_zero, default=0)
+    cluster.add_argument("--cpus-per-run", type=at_least_one, default=1)
+    cluster.add_argument("--mem", type=positive_number, default=None, metavar="GB")
+    cluster.add_argument("--array-parallelism", type=at_least_one, default=256,
+                         help="jobs of the array running at once")
+    cluster.add_argument("--slurm-option", action="append", default=[], metavar="KEY=VALUE",
+                         type=key_equals_value,
+                         help="any other sbatch option, e.g. account=myproject (repeatable)")
+
+
+def cluster_options(args):
+    """The parsed cluster options (gan_bench.runs.cluster.ClusterOptions)."""
+    from gan_bench.runs.cluster import ClusterOptions
+
+    return ClusterOptions(args.executor, args.partition, args.time, args.gpus_per_run, args.cpus_per_run,
+                          args.mem, args.array_parallelism, dict(args.slurm_option))

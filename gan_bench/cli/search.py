@@ -4,7 +4,7 @@ report on the expected best score against the budget (gan_bench.search.budget_re
 import sys
 from pathlib import Path
 
-from gan_bench.cli.arguments import set_threads, suite_command
+from gan_bench.cli.arguments import add_cluster_arguments, cluster_options, set_threads, suite_command
 from gan_bench.cli.validators import at_least_one, at_least_zero
 from gan_bench.errors import GanBenchError
 from gan_bench.search.trial_params import SAMPLERS
@@ -37,7 +37,8 @@ def add_commands(commands) -> None:
     search.add_argument("--rerun-seeds", type=at_least_zero, default=3,
                         help="fresh seeds each model's best configuration is re-run on (default 3)")
     search.add_argument("--jobs", type=at_least_one, default=1,
-                        help="runs in parallel worker processes (default 1)")
+                        help="runs in parallel worker processes (default 1; --executor local)")
+    add_cluster_arguments(search, wait=False)  # a search waits for its jobs: later rounds need them
 
 
 def cmd_search(args) -> None:
@@ -59,8 +60,17 @@ def cmd_search(args) -> None:
     def log(message: str) -> None:
         tqdm.write(message, file=sys.stderr)
 
+    if args.executor != "local" and args.jobs != 1:
+        raise GanBenchError(f"--jobs works with --executor local; {args.executor} runs its jobs side "
+                            f"by side (--array-parallelism)")
+    cluster = None
+    if args.executor != "local":
+        from gan_bench.runs.cluster import require_executor
+
+        cluster = cluster_options(args)
+        require_executor(cluster)  # before the results folder is made
     options = SearchOptions(args.trials, args.sampler, args.objective, args.rerun_seeds, args.jobs,
-                            args.only)
+                            args.only, cluster, args.device, args.threads)
     results_dir = run_search(suite, Path(args.results), resolve_device(args.device), options, log)
     write_leaderboard(results_dir, (), suite.meta.headline_metrics)  # every trial, in leaderboard-full.md
     print(f"report: {write_budget_report(results_dir, options)}")

@@ -5,8 +5,8 @@ import math
 import sys
 from pathlib import Path
 
-from gan_bench.cli.arguments import set_threads, suite_command
-from gan_bench.cli.validators import at_least_one, at_least_zero, key_equals_value, positive_number
+from gan_bench.cli.arguments import add_cluster_arguments, cluster_options, set_threads, suite_command
+from gan_bench.cli.validators import at_least_one
 from gan_bench.errors import GanBenchError
 
 
@@ -43,14 +43,12 @@ def _run_on_cluster(args, suite) -> int:
     """``--executor slurm`` or ``submitit-local`` (gan_bench.runs.cluster_suite); with ``--wait``
     (the default for submitit-local) the leaderboard once every job has ended."""
     from gan_bench.reports.suite_reports import write_reports
-    from gan_bench.runs.cluster import ClusterOptions
     from gan_bench.runs.cluster_suite import RunSettings, run_suite_on_cluster
 
     if args.tensorboard is not None:
         raise GanBenchError(f"--tensorboard works with --executor local only, not "
                             f"{args.executor}: its jobs would not write it")
-    options = ClusterOptions(args.executor, args.partition, args.time, args.gpus_per_run,
-                             args.cpus_per_run, args.mem, args.array_parallelism, dict(args.slurm_option))
+    options = cluster_options(args)
     settings = RunSettings(args.device, args.seeds, args.compile, args.threads, args.only, args.extend_from)
     wait = args.wait or args.executor == "submitit-local"
     done = run_suite_on_cluster(suite, args.results, options, settings, wait, _log)
@@ -129,7 +127,7 @@ def add_commands(commands) -> None:
     run.add_argument("--extend-from", metavar="SUITE", default=None,
                      help="start each run from its checkpoint in RESULTS/SUITE, a suite that gave "
                           "it fewer steps and is otherwise the same")
-    _add_cluster_arguments(run)
+    add_cluster_arguments(run, wait=True)
     run.add_argument("--tensorboard", type=Path, default=None, metavar="DIR",
                      help="write losses, D on real and generated data, curve metrics and samples to "
                           "TensorBoard, one subfolder per run id (pip install 'gan-bench[tensorboard]')")
@@ -142,28 +140,3 @@ def add_commands(commands) -> None:
         commands, "status", cmd_status, "where each run of a suite stands and the training hours "
         "left, from its records and checkpoints", computes=False)
     status.add_argument("--json", action="store_true", help="print one JSON object")
-
-
-def _add_cluster_arguments(run) -> None:
-    cluster = run.add_argument_group(
-        "cluster", "through submitit: one job per pending run; the results folder must be on storage "
-        "every node mounts (a job that cannot see it fails, naming it); a rerun resumes")
-    cluster.add_argument("--executor", choices=["local", "submitit-local", "slurm"], default="local",
-                         help="local: this process and its --jobs workers (default); slurm: a SLURM "
-                              "job array; submitit-local: the same jobs through submitit on this "
-                              "machine")
-    cluster.add_argument("--wait", action="store_true",
-                         help="wait for every job, report failures, rebuild the leaderboard "
-                              "(always with submitit-local)")
-    cluster.add_argument("--partition", default=None)
-    cluster.add_argument("--time", type=at_least_one, default=240, metavar="MINUTES",
-                         help="time limit of each job; at its pre-timeout signal a job requeues "
-                              "itself and resumes from its last checkpoint (default 240)")
-    cluster.add_argument("--gpus-per-run", type=at_least_zero, default=0)
-    cluster.add_argument("--cpus-per-run", type=at_least_one, default=1)
-    cluster.add_argument("--mem", type=positive_number, default=None, metavar="GB")
-    cluster.add_argument("--array-parallelism", type=at_least_one, default=256,
-                         help="jobs of the array running at once")
-    cluster.add_argument("--slurm-option", action="append", default=[], metavar="KEY=VALUE",
-                         type=key_equals_value,
-                         help="any other sbatch option, e.g. account=myproject (repeatable)")

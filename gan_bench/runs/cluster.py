@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gan_bench.errors import GanBenchError
 from gan_bench.runtime.stop_signals import Stopped, handle_in_worker, requested
@@ -45,6 +46,9 @@ from gan_bench.storage.atomic_files import atomic_write_bytes
 from gan_bench.storage.lock_files import exclusive_lock
 from gan_bench.storage.records import LOCK_FILE, read_records
 from gan_bench.storage.safe_paths import inside
+
+if TYPE_CHECKING:
+    from gan_bench.runs.run_specs import RunSpec
 
 JOBS_DIR = ".submitit"
 JOBS_FILE = "jobs.jsonl"
@@ -72,10 +76,12 @@ class RunJob:
 
     def __init__(self, suite_path: Path, run_id: str, results_dir: Path, device: str,
                  seeds: int | None, compile: bool, extend_from_dir: Path | None,
-                 threads: int | None = None):
+                 threads: int | None = None, spec: "RunSpec | None" = None):
+        """``spec``: the run itself, for a run no suite file spells out (a search trial, whose
+        options were sampled); without it the job finds run ``run_id`` in the suite file."""
         self.suite_path, self.run_id, self.results_dir = str(suite_path), run_id, Path(results_dir)
         self.device, self.seeds, self.compile = device, seeds, compile
-        self.extend_from_dir, self.threads = extend_from_dir, threads
+        self.extend_from_dir, self.threads, self.spec = extend_from_dir, threads, spec
 
     def __call__(self) -> str:
         import torch
@@ -93,8 +99,11 @@ class RunJob:
             handle_in_worker()  # the driver's stop: a checkpoint at the next step, nothing recorded
         if self.threads is not None:
             torch.set_num_threads(self.threads)
-        suite = load_suite(self.suite_path)
-        (job,) = expand_run_specs(suite, self.seeds, f"^{re.escape(self.run_id)}$", self.compile)
+        if self.spec is not None:
+            job = self.spec
+        else:
+            suite = load_suite(self.suite_path)
+            (job,) = expand_run_specs(suite, self.seeds, f"^{re.escape(self.run_id)}$", self.compile)
         try:
             record = run_one(job, self.results_dir, resolve_device(self.device), self.extend_from_dir)
         except RunTakenElsewhere as taken:

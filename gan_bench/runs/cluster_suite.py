@@ -41,12 +41,21 @@ def run_suite_on_cluster(suite: Suite, results_root: Path, options: ClusterOptio
     run_jobs = [RunJob(suite.path.resolve(), spec.run_id, results_dir, settings.device, settings.seeds,
                        settings.compile, prepared.extend_from_dir, settings.threads)
                 for spec in prepared.pending]
-    local = options.executor == "submitit-local"  # a stop reaches its jobs (wait_for); SLURM's run on
+    submitted, failed = submit_jobs(run_jobs, results_dir, options, wait, log)
+    if failed is None:
+        return SubmittedSuite(results_dir, submitted, None)
+    evaluate_runs(prepared.all_jobs, results_dir, resolve_device(settings.device),
+                  suite.meta.evaluation_metrics, log)
+    return SubmittedSuite(results_dir, submitted, failed)
+
+
+def submit_jobs(run_jobs: list[RunJob], results_dir: Path, options: ClusterOptions, wait: bool,
+                log) -> tuple[int, int | None]:
+    """(jobs submitted, jobs failed: None when not waited for). Waiting, a stop signal reaches the
+    jobs of submitit-local (wait_for); SLURM's run on."""
+    local = options.executor == "submitit-local"
     with stop_on_signals() if local else nullcontext():
         jobs = submit_runs(run_jobs, results_dir, options, log) if run_jobs else []
         if not wait:
-            return SubmittedSuite(results_dir, len(jobs), None)
-        failed = wait_for(jobs, log, [run_one.run_id for run_one in run_jobs], results_dir)
-    evaluate_runs(prepared.all_jobs, results_dir, resolve_device(settings.device),
-                  suite.meta.evaluation_metrics, log)
-    return SubmittedSuite(results_dir, len(jobs), failed)
+            return len(jobs), None
+        return len(jobs), wait_for(jobs, log, [run_one.run_id for run_one in run_jobs], results_dir)

@@ -6,6 +6,8 @@ next trial once the ones before it are recorded (gan_bench.search.trial_params),
 most one trial per (model, dataset) run until N are recorded. Runs are claimed, recorded and
 resumed like those of ``gan-bench run`` (gan_bench.runs.suite_runs): an interrupted search run again trains
 only what is not recorded, and resumes a trial part-way from its checkpoint.
+With ``--executor slurm`` (or ``submitit-local``) each run is a cluster job handed its spec
+(gan_bench.runs.cluster.RunJob), waited for before the next round.
 """
 
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ from gan_bench.config.only_filter import keep_matching
 from gan_bench.config.search_space import parse_search_space
 from gan_bench.config.suite import DatasetEntry, ModelEntry, Suite
 from gan_bench.errors import GanBenchError
+from gan_bench.runs.cluster import ClusterOptions, RunJob
+from gan_bench.runs.cluster_suite import submit_jobs
 from gan_bench.runs.suite_runs import pending_runs, ready_results_folder, train_runs
 from gan_bench.search.trial_params import sample_trial, trial_seed
 from gan_bench.search.trial_scores import (
@@ -39,6 +43,9 @@ class SearchOptions:
     rerun_seeds: int = 3
     jobs: int = 1
     only: str | None = None  # the runs whose run id matches this regular expression
+    cluster: ClusterOptions | None = None  # None: this process and its --jobs workers
+    job_device: str = "auto"  # a cluster job's --device, resolved on its node
+    job_threads: int | None = None  # a cluster job's --threads
 
 
 def searched_pairs(suite: Suite) -> list[tuple[ModelEntry, DatasetEntry]]:
@@ -82,6 +89,7 @@ def run_search(suite: Suite, results_root: Path, device: torch.device, options: 
     def quiet(_message: str) -> None:
         pass
 
+    last_pending = None
     while True:  # one round with random; with TPE, one trial per (model, dataset) a round
         records = read_records(results_dir)
         # trial 0 of every (model, dataset), then trial 1, ...: a search stopped part-way has
@@ -94,11 +102,11 @@ def run_search(suite: Suite, results_root: Path, device: torch.device, options: 
         log(f"{suite.name}: {len(planned) - len(pending)} trials recorded, {len(pending)} to train")
         if not pending:
             break
-        taken = train_runs(pending, len(planned), f"{suite.name} search", results_dir, device, log,
-                           options.jobs)
-        if len(taken) == len(pending):
+        if [job.run_id for job in pending] == last_pending:  # the last round recorded none of them
             raise GanBenchError("every pending trial is being trained by another gan-bench process; "
                                 "run the command again when it has finished")
+        last_pending = [job.run_id for job in pending]
+        _train(pending, len(planned), f"{suite.name} search", results_dir, device, options, log)
     records = read_records(results_dir)
     reruns = []
     for model, dataset in pairs:
@@ -111,5 +119,22 @@ def run_search(suite: Suite, results_root: Path, device: torch.device, options: 
     chosen = keep_matching(reruns, lambda job: job.run_id, options.only) if reruns else []
     pending = pending_runs(results_dir, chosen, quiet)
     log(f"{suite.name}: {len(chosen) - len(pending)} fresh-seed re-runs recorded, {len(pending)} to train")
-    train_runs(pending, len(chosen), f"{suite.name} re-runs", results_dir, device, log, options.jobs)
+    _train(pending, len(chosen), f"{suite.name} re-runs", results_dir, device, options, log)
     return results_dir
+
+
+def _train(pending: list[TrialSpec], total: int, description: str, results_dir: Path,
+           device: torch.device, options: SearchOptions, log) -> None:
+    """Train ``pending`` here (``--jobs`` workers) or as cluster jobs, waiting for them: the next
+    round and the re-runs depend on their records."""
+    if options.cluster is None:
+        train_runs(pending, total, description, results_dir, device, log, options.jobs)
+        return
+    folder = results_dir.resolve()
+    run_jobs = [RunJob(spec.suite.path.resolve(), spec.run_id, folder, options.job_device, None, False,
+                       None, options.job_threads, spec=spec) for spec in pending]
+    log(f"{description}: {len(run_jobs)} runs as {options.cluster.executor} jobs")
+    _, failed = submit_jobs(run_jobs, folder, options.cluster, wait=True, log=log)
+    if failed:
+        raise GanBenchError(f"{failed} of {len(run_jobs)} {description} jobs failed (above); run the "
+                            f"search again to retry them")
