@@ -41,6 +41,19 @@ def mean_and_spread(mean: float, spread: float) -> tuple[str, str, int]:
     return f"{mean:.{decimals}f}", f"{spread:.{decimals}f}", decimals
 
 
+def interval_cell(value: float, low: float, high: float, signed: bool = False) -> str:
+    """``value [low, high]`` written to the precision of the interval's half-width, as
+    mean_and_spread writes a mean to its spread's: '5.2 [4.4, 6]'; ``signed``: '+1.2 [+0.3, +2]'."""
+    sign = "+" if signed else ""
+    half_width = (high - low) / 2
+    if not all(math.isfinite(x) for x in (value, low, high)) or half_width <= 0:
+        def text(x):
+            return f"{'+' if signed and x > 0 else ''}{number(x)}"
+        return f"{text(value)} [{text(low)}, {text(high)}]"
+    decimals = _spread_decimals(half_width)
+    return f"{value:{sign}.{decimals}f} [{low:{sign}.{decimals}f}, {high:{sign}.{decimals}f}]"
+
+
 def t_interval(mean: float, std: float, count: int) -> tuple[float, float]:
     """The 95% Student-t interval for a mean of ``count`` seeds with sample std ``std``."""
     return stats.t.interval(INTERVAL_LEVEL, count - 1, loc=mean, scale=std / math.sqrt(count))

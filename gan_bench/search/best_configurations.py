@@ -4,14 +4,16 @@ trials behind it, and its scores re-run on fresh seeds (mean ± std over them)."
 import numpy as np
 import pandas as pd
 
+from gan_bench.reports.leaderboard_cells import measured_cell, number
 from gan_bench.search.trial_scores import best_trial, first_trials, objective_value, search_runs
 
 
 def _mean_std(values: list[float]) -> str:
+    """As the leaderboard writes a mean over seeds: mean ± std [95% interval] from 3 values."""
     if not values:
         return "n/a"
-    spread = f" ± {np.std(values, ddof=1):.3g}" if len(values) > 1 else ""
-    return f"{np.mean(values):.4g}{spread}"
+    std = np.std(values, ddof=1) if len(values) > 1 else float("nan")
+    return measured_cell(float(np.mean(values)), std, len(values), len(values))
 
 
 def best_configurations_table(records: list[dict], pairs: list[tuple[str, str]], sampler: str,
@@ -30,9 +32,9 @@ def best_configurations_table(records: list[dict], pairs: list[tuple[str, str]],
         reruns = [r for r in search_runs(records, model, dataset, sampler, reruns=True)
                   if r["config"]["search"]["trial"] == search["trial"]]
         row |= {"best trial": f"{search['trial']} (seed {best['config']['seed']})",
-                "its options": ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
+                "its options": ", ".join(f"{k}={number(v)}" if isinstance(v, float) else f"{k}={v}"
                                          for k, v in sorted(search["params"].items())),
-                f"its {objective}": f"{objective_value(best, objective):.4g}",
+                f"its {objective}": number(objective_value(best, objective)),
                 "fresh seeds": len(reruns)}
         for metric in metrics:
             values = [v for v in (objective_value(r, metric) for r in reruns) if v is not None]

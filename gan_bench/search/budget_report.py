@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gan_bench.reports.leaderboard_cells import interval_cell
 from gan_bench.reports.metric_glossary import GLOSSARY
 from gan_bench.runtime.provenance import git_commit, invoking_command, library_versions
 from gan_bench.search.best_configurations import best_configurations_table
@@ -46,7 +47,7 @@ def searched_pairs_in(records: list[dict], sampler: str) -> list[tuple[str, str]
 def _cell(curve: BudgetCurve, n: int) -> str:
     if n > curve.scored:
         return "n/a"
-    return f"{curve.expected[n - 1]:.3g} [{curve.low[n - 1]:.3g}, {curve.high[n - 1]:.3g}]"
+    return interval_cell(curve.expected[n - 1], curve.low[n - 1], curve.high[n - 1])
 
 
 def budget_table(curves: list[BudgetCurve], trials: int) -> pd.DataFrame:
@@ -69,8 +70,8 @@ def comparison_lines(curves: list[BudgetCurve], metric: str, trials: int) -> lis
             verdict = "beats" if better_low > 0 else "trails" if better_high < 0 else "is level with"
             trials_text = f"{n} trial{'s' if n > 1 else ''}"
             lines.append(f"- {a.dataset}, {trials_text}: {a.model} {verdict} {b.model}: difference in "
-                         f"expected best {metric} {found.difference:+.3g} [{found.low:+.3g}, "
-                         f"{found.high:+.3g}]")
+                         f"expected best {metric} "
+                         f"{interval_cell(found.difference, found.low, found.high, signed=True)}")
     return lines
 
 

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gan_bench.reports.leaderboard_cells import (
+    interval_cell,
     mean_and_spread,
     measured_cell,
     number,
@@ -26,6 +27,23 @@ def test_mean_and_spread_share_the_spreads_decimal_place():
     assert mean_and_spread(197.93, 2.4)[:2] == ("197.9", "2.4")
     assert mean_and_spread(1.972, 0.0071)[:2] == ("1.9720", "0.0071")
     assert mean_and_spread(225.0, 2.0)[:2] == ("225", "2")  # no zero both would only carry
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6), st.floats(min_value=1e-6, max_value=1e6))
+def test_an_interval_cell_has_no_exponent_and_keeps_the_half_widths_two_figures(value, half_width):
+    text = interval_cell(value, value - half_width, value + half_width, signed=True)
+    assert "e" not in text
+    shown, band = text.split(" [")
+    low, high = (float(x) for x in band.rstrip("]").split(", "))
+    step = 10.0 ** (math.floor(math.log10(half_width)) - 1)  # the last decimal written
+    assert abs(float(shown) - value) <= step / 2 * (1 + 1e-9) + 1e-12
+    assert abs((high - low) / 2 - half_width) <= step * (1 + 1e-9)
+
+
+def test_an_interval_cell_signs_differences_and_writes_a_point_band_plainly():
+    assert interval_cell(1.234, 0.31, 2.0, signed=True) == "+1.23 [+0.31, +2.00]"
+    assert interval_cell(-0.5, -1.234, 0.2, signed=True) == "-0.50 [-1.23, +0.20]"
+    assert interval_cell(8.0, 8.0, 8.0) == "8 [8, 8]"  # every bootstrap draw the same
 
 
 def test_the_95_percent_t_interval_covers_the_true_mean_95_percent_of_the_time():
