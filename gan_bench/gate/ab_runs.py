@@ -71,19 +71,18 @@ class Side:
 
 
 def comparable_rounds(base: Side, candidate: Side) -> tuple[dict, dict, list[str]]:
-    """Both sides' rounds, the base's rescaled to the candidate's units per call where a workload
-    processes a different number of units per call on each side (its batch changed), so that the
-    two are compared per unit; and one notice per rescaled workload."""
-    base_rounds, base_units = base.rounds(), base.units_per_call()
-    candidate_units = candidate.units_per_call()
+    """Both sides' rounds, less the workloads whose units per call differ between the sides (a
+    changed batch: neither the time per call nor the time per unit compares, since a batch's
+    efficiency changes with its size); and one notice per workload left out."""
+    base_rounds, candidate_rounds = base.rounds(), candidate.rounds()
+    base_units, candidate_units = base.units_per_call(), candidate.units_per_call()
     notices = []
     for name, units in candidate_units.items():
         if name in base_rounds and base_units.get(name, units) != units:
-            scale = units / base_units[name]
-            base_rounds[name] = [[seconds * scale for seconds in process] for process in base_rounds[name]]
+            del base_rounds[name], candidate_rounds[name]
             notices.append(f"{name}: {base_units[name]} units per call in the base, {units} in the "
-                           f"candidate; compared per unit")
-    return base_rounds, candidate.rounds(), notices
+                           f"candidate: a different workload, its speed not compared")
+    return base_rounds, candidate_rounds, notices
 
 
 def run_worker(tree: Path, options: AbOptions, counts: bool, label: str) -> dict:

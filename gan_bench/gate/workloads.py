@@ -113,9 +113,8 @@ def parzen_reduced() -> Workload:
 
 
 def inception_features(images_per_call: int = 1) -> Workload:
-    """Inception pool3 features of ``images_per_call`` images. One image: a call costs about 0.3 s
-    on one core, where four made it a third of each A/B process (1.2 s a call, at least one call
-    per round)."""
+    """Inception pool3 features of ``images_per_call`` images. One image, 0.32 s a call on one
+    core of the AMD EPYC: four took 0.57 s, the longest call of every A/B process's rounds."""
     def build(device: torch.device) -> Prepared:
         from gan_bench.metrics.fid import FEATURE_LAYER
         from gan_bench.metrics.inception_channels_last import FEATURE_EXTRACTOR, InceptionV3ChannelsLast
