@@ -43,7 +43,8 @@ def mean_and_spread(mean: float, spread: float) -> tuple[str, str, int]:
 
 def interval_cell(value: float, low: float, high: float, signed: bool = False) -> str:
     """``value [low, high]`` written to the precision of the interval's half-width, as
-    mean_and_spread writes a mean to its spread's: '5.2 [4.4, 6]'; ``signed``: '+1.2 [+0.3, +2]'."""
+    mean_and_spread writes a mean to its spread's, but to no more than the value's significant
+    figures: '5.23 [4.41, 6.02]', '8.000 [7.999, 8.000]'; ``signed``: '+1.23 [+0.31, +2.00]'."""
     sign = "+" if signed else ""
     half_width = (high - low) / 2
     if not all(math.isfinite(x) for x in (value, low, high)) or half_width <= 0:
@@ -51,6 +52,9 @@ def interval_cell(value: float, low: float, high: float, signed: bool = False) -
             return f"{'+' if signed and x > 0 else ''}{number(x)}"
         return f"{text(value)} [{text(low)}, {text(high)}]"
     decimals = _spread_decimals(half_width)
+    largest = max(abs(value), abs(low), abs(high))
+    if largest > 0:  # a band far narrower than the value: the value's significant figures at most
+        decimals = min(decimals, max(0, SIGNIFICANT - 1 - math.floor(math.log10(largest))))
     return f"{value:{sign}.{decimals}f} [{low:{sign}.{decimals}f}, {high:{sign}.{decimals}f}]"
 
 

@@ -36,6 +36,8 @@ def test_an_interval_cell_has_no_exponent_and_keeps_the_half_widths_two_figures(
     shown, band = text.split(" [")
     low, high = (float(x) for x in band.rstrip("]").split(", "))
     step = 10.0 ** (math.floor(math.log10(half_width)) - 1)  # the last decimal written
+    largest = max(abs(value), abs(value - half_width), abs(value + half_width))
+    step = max(step, min(1.0, 10.0 ** (math.floor(math.log10(largest)) - 3)))  # 4 figures at most
     assert abs(float(shown) - value) <= step / 2 * (1 + 1e-9) + 1e-12
     assert abs((high - low) / 2 - half_width) <= step * (1 + 1e-9)
 
@@ -44,6 +46,7 @@ def test_an_interval_cell_signs_differences_and_writes_a_point_band_plainly():
     assert interval_cell(1.234, 0.31, 2.0, signed=True) == "+1.23 [+0.31, +2.00]"
     assert interval_cell(-0.5, -1.234, 0.2, signed=True) == "-0.50 [-1.23, +0.20]"
     assert interval_cell(8.0, 8.0, 8.0) == "8 [8, 8]"  # every bootstrap draw the same
+    assert interval_cell(8.0, 7.9992, 8.0) == "8.000 [7.999, 8.000]"  # not 8.00000 [7.99920, 8.00000]
 
 
 def test_the_95_percent_t_interval_covers_the_true_mean_95_percent_of_the_time():
