@@ -60,13 +60,13 @@ def cmd_search(args) -> None:
     def log(message: str) -> None:
         tqdm.write(message, file=sys.stderr)
 
-    if args.executor != "local" and args.jobs != 1:
-        raise GanBenchError(f"--jobs works with --executor local; {args.executor} runs its jobs side "
-                            f"by side (--array-parallelism)")
     cluster = None
     if args.executor != "local":
         from gan_bench.runs.cluster import require_executor
 
+        if args.jobs != 1:
+            raise GanBenchError(f"--jobs works with --executor local; {args.executor} runs its jobs "
+                                f"side by side (--array-parallelism)")
         cluster = cluster_options(args)
         require_executor(cluster)  # before the results folder is made
     options = SearchOptions(args.trials, args.sampler, args.objective, args.rerun_seeds, args.jobs,

@@ -13,6 +13,7 @@ import pandas as pd
 
 from gan_bench.reports.leaderboard_cells import interval_cell
 from gan_bench.reports.metric_glossary import GLOSSARY
+from gan_bench.runs.cluster import ClusterOptions
 from gan_bench.runtime.provenance import git_commit, invoking_command, library_versions
 from gan_bench.search.best_configurations import best_configurations_table
 from gan_bench.search.budget_curves import (
@@ -195,7 +196,10 @@ def read_settings(results_dir: Path) -> SearchOptions | None:
     path = results_dir / SETTINGS_FILE
     if not path.is_file():
         return None
-    return SearchOptions(**json.loads(path.read_text())["options"])
+    options = json.loads(path.read_text())["options"]
+    if options.get("cluster") is not None:  # a search through --executor slurm or submitit-local
+        options["cluster"] = ClusterOptions(**options["cluster"])
+    return SearchOptions(**options)
 
 
 def write_search_leaderboard(results_dir: Path, best: pd.DataFrame, options: SearchOptions) -> Path:

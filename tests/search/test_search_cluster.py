@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from gan_bench.cli import main
-from gan_bench.runs.cluster import submitted_jobs
+from gan_bench.runs.cluster import ClusterOptions, submitted_jobs
+from gan_bench.search.budget_report import read_settings
 from gan_bench.storage.records import read_records
 
 VOLATILE = ("command", "finished_at", "git_commit", "git_dirty", "hardware", "invocations", "timing",
@@ -36,6 +37,7 @@ def test_trials_and_reruns_as_submitit_jobs_match_a_search_in_this_process(searc
     notes = submitted_jobs(tmp_path / "jobs" / "searched")
     assert sorted(notes) == sorted(jobs) and all(n["job_state"] == "ENDED" for n in notes.values())
     assert "report:" in capsys.readouterr().out
+    assert read_settings(tmp_path / "jobs" / "searched").cluster == ClusterOptions("submitit-local")
 
 
 def test_jobs_with_a_cluster_executor_is_a_one_line_error(searched_suite, tmp_path, capsys):
