@@ -25,7 +25,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     options = AbOptions(rounds=1, warmup_rounds=0, round_seconds=0.01)
-    runs = [run_worker(PROJECT_ROOT, options, counts=True, label=f"run {i}")["counts"]
+    runs = [run_worker(PROJECT_ROOT, options, flops=True, label=f"run {i}")["counts"]
             for i in range(args.runs)]
     rows = []
     for name in runs[0]:

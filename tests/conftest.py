@@ -1,13 +1,26 @@
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import torch
+from threadpoolctl import threadpool_limits
 
 from gan_bench.config.suite import SUITES_DIR
 from gan_bench.model.contract import GenerativeModel
 from tests.searched_suite import SEARCHED_SUITE
+
+
+def pytest_configure(config):
+    """Under xdist (``-n auto``: one worker per core) each worker computes on one torch thread and
+    one BLAS thread, so two workers do not run four threads on two cores. The tests that need a
+    thread count set their own (tests/metrics/conftest.py's one_thread measured why: one thread ran
+    Inception four times faster than two on two busy cores)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        torch.set_num_threads(1)
+        threadpool_limits(1)
+
 
 TINY_SUITE = """
 [suite]

@@ -6,7 +6,8 @@ same timing loop. The order alternates in mirrored pairs (A B, then B A), so tha
 machine's speed over the session (another job starting, the CPU warming) falls on both sides
 alike, and both sides run on the same machine in the same minutes: the CPU model and the moment
 cancel. Every process also takes the deterministic counts of every workload: the exact figures
-are read from each side's first, the peak of live bytes, which varies, from all of them.
+are read from each side's first (the only one that counts FLOPs), the peak of live bytes, which
+varies, from all of them.
 """
 
 import json
@@ -85,15 +86,17 @@ def comparable_rounds(base: Side, candidate: Side) -> tuple[dict, dict, list[str
     return base_rounds, candidate_rounds, notices
 
 
-def run_worker(tree: Path, options: AbOptions, counts: bool, label: str) -> dict:
-    """One fresh process timing ``tree``'s workloads; its JSON output."""
+def run_worker(tree: Path, options: AbOptions, flops: bool, label: str) -> dict:
+    """One fresh process timing ``tree``'s workloads and counting their work (their FLOPs too with
+    ``flops``); its JSON output."""
     with tempfile.TemporaryDirectory(prefix="gan-bench-ab-") as scratch:
         out = Path(scratch) / "rounds.json"
         argv = [sys.executable, "-c", WORKER_SOURCE, "--out", str(out), "--device", options.device,
                 "--threads", str(options.threads), "--rounds", str(options.rounds),
                 "--warmup-rounds", str(options.warmup_rounds),
                 "--round-seconds", str(options.round_seconds),
-                *(["--only", options.only] if options.only else []), *(["--counts"] if counts else [])]
+                *(["--only", options.only] if options.only else []), "--counts",
+                *(["--flops"] if flops else [])]
         env = {**os.environ, "PYTHONPATH": str(tree)}
         result = subprocess.run(argv, cwd=tree, env=env, capture_output=True, text=True, check=False)
         if result.returncode != 0:
@@ -117,6 +120,6 @@ def measure_pairs(base_tree: Path, candidate_tree: Path, options: AbOptions,
               leave=False) as bar:
         for pair in range(options.pairs):
             for label in ("base", "candidate") if pair % 2 == 0 else ("candidate", "base"):
-                processes[label].append(worker(trees[label], options, True, label))
+                processes[label].append(worker(trees[label], options, not processes[label], label))
                 bar.update(1)
     return Side("base", processes["base"]), Side("candidate", processes["candidate"])

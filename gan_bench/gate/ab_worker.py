@@ -14,10 +14,11 @@ one JSON object to ``--out``:
   span the whole process and drift inside it touches all of them alike. The calls per round are
   chosen once from the first call, to last about ``--round-seconds``.
 - with ``--counts``, the deterministic figures of one call, the same on every run of the same
-  code and inputs (``torch.utils.flop_counter.FlopCounterMode`` for floating-point operations;
-  ``torch.profiler`` for the operator counts, the bytes allocated and the peak of live bytes, at the
-  granularity of operators).
-  They are taken on the second and third calls, after the first's lazy initialisation.
+  code and inputs (``torch.profiler`` for the operator counts, the bytes allocated and the peak of
+  live bytes, at the granularity of operators), and with ``--flops`` too the floating-point
+  operations (``torch.utils.flop_counter.FlopCounterMode``, about 1.5 s of a process for the 12
+  workloads, so only the first process of each side counts them: they are exact).
+  They are taken after the first call's lazy initialisation.
 """
 
 import argparse
@@ -48,10 +49,14 @@ def seconds_per_call(run, calls: int, device: torch.device) -> tuple[float, floa
     return (wall if device.type == "cuda" else cpu), wall
 
 
-def counts_of_one_call(run) -> dict:
-    """FLOPs, operator counts, bytes allocated and peak live bytes of one call of ``run``."""
-    with FlopCounterMode(display=False) as flops:
-        run()
+def counts_of_one_call(run, count_flops: bool = True) -> dict:
+    """Operator counts, bytes allocated and peak live bytes of one call of ``run``, and with
+    ``count_flops`` the FLOPs of another."""
+    flops = None
+    if count_flops:
+        with FlopCounterMode(display=False) as counter:
+            run()
+        flops = int(counter.get_total_flops())
     with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as profiled:
         run()
     operators, allocated, live, peak = {}, 0, 0, 0
@@ -63,7 +68,7 @@ def counts_of_one_call(run) -> dict:
         peak = max(peak, live)
         if event.name.startswith("aten::"):
             operators[event.name] = operators.get(event.name, 0) + 1
-    return {"flops": int(flops.get_total_flops()), "operators": dict(sorted(operators.items())),
+    return {**({"flops": flops} if count_flops else {}), "operators": dict(sorted(operators.items())),
             "allocated_bytes": int(allocated), "peak_live_bytes": int(peak)}
 
 
@@ -78,6 +83,7 @@ def main() -> None:
     parser.add_argument("--warmup-rounds", type=int, default=1)
     parser.add_argument("--round-seconds", type=float, default=0.1)
     parser.add_argument("--counts", action="store_true")
+    parser.add_argument("--flops", action="store_true")
     args = parser.parse_args()
 
     import gan_bench
@@ -89,7 +95,7 @@ def main() -> None:
     for name, workload in prepared.items():
         seconds_per_call(workload.run, 1, device)  # lazy initialisation
         if args.counts:
-            counts[name] = counts_of_one_call(workload.run)
+            counts[name] = counts_of_one_call(workload.run, args.flops)
         calls[name] = max(1, round(args.round_seconds / seconds_per_call(workload.run, 1, device)[1]))
     rounds = {name: [] for name in prepared}
     wall_rounds = {name: [] for name in prepared}

@@ -6,17 +6,17 @@ from gan_bench.gate.ab_statistics import judge
 from gan_bench.runtime.provenance import PROJECT_ROOT
 
 
-def test_processes_alternate_in_mirrored_pairs_and_every_process_counts(tmp_path):
+def test_processes_alternate_in_mirrored_pairs_and_each_sides_first_counts_the_flops(tmp_path):
     order = []
 
-    def worker(tree, options, counts, label):
-        order.append((label, counts))
+    def worker(tree, options, flops, label):
+        order.append((label, flops))
         return {"rounds": {"w": [len(order)]},
-                **({"counts": {"w": {"flops": 1, "peak_live_bytes": 100 + len(order)}}} if counts else {})}
+                "counts": {"w": {**({"flops": 1} if flops else {}), "peak_live_bytes": 100 + len(order)}}}
 
     base, candidate = measure_pairs(tmp_path / "a", tmp_path / "b", AbOptions(pairs=6), worker)
     assert [label for label, _ in order] == ["base", "candidate", "candidate", "base"] * 3
-    assert all(counts for _, counts in order)
+    assert [flops for _, flops in order] == [True, True] + [False] * 10
     assert base.rounds() == {"w": [[1], [4], [5], [8], [9], [12]]}
     assert candidate.counts() == {"w": {"flops": 1, "peak_live_bytes": 102}}  # the side's first process
     assert base.peaks() == {"w": [101, 104, 105, 108, 109, 112]}
@@ -46,7 +46,7 @@ def test_the_worker_builds_the_trees_own_workloads_and_its_counts_repeat_exactly
     """Two fresh worker processes on this checkout: the same gated counts, a round per
     requested round, and gan_bench imported from the tree itself."""
     options = AbOptions(only="^step/mog/vae$", rounds=2, warmup_rounds=0, round_seconds=0.01)
-    first, second = (run_worker(PROJECT_ROOT, options, counts=True, label="base") for _ in range(2))
+    first, second = (run_worker(PROJECT_ROOT, options, flops=True, label="base") for _ in range(2))
     gated = [{figure: run["counts"]["step/mog/vae"][figure] for figure in ("flops", "allocated_bytes",
                                                                           "operators")}
              for run in (first, second)]
@@ -64,4 +64,4 @@ def test_bad_options_and_a_selection_of_nothing_are_one_line_errors():
     with pytest.raises(GanBenchError, match="--round-seconds"):
         AbOptions(round_seconds=float("nan"))
     with pytest.raises(GanBenchError, match="matches no workload"):
-        run_worker(PROJECT_ROOT, AbOptions(only="^nothing$"), counts=False, label="candidate")
+        run_worker(PROJECT_ROOT, AbOptions(only="^nothing$"), flops=False, label="candidate")

@@ -35,8 +35,8 @@ def test_a_run_recorded_since_the_records_were_read_is_not_claimed(tmp_path):
 @pytest.mark.end_to_end
 def test_two_processes_on_one_results_folder_train_each_run_once(tmp_path):
     suite = tmp_path / "shared.toml"
-    suite.write_text(TINY_SUITE.replace("steps = 12", "steps = 1500")
-                     .replace("checkpoint_every_steps = 4", "checkpoint_every_steps = 500"))
+    suite.write_text(TINY_SUITE.replace("steps = 12", "steps = 750")
+                     .replace("checkpoint_every_steps = 4", "checkpoint_every_steps = 250"))
     command = [sys.executable, "-m", "gan_bench", "run", str(suite), "--device", "cpu",
                "--threads", "1", "--results", str(tmp_path / "results")]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -50,4 +50,4 @@ def test_two_processes_on_one_results_folder_train_each_run_once(tmp_path):
     assert sorted(r["run_id"] for r in records) == sorted(
         f"{model}__ring8__seed{seed}" for model in ("gan", "vae") for seed in (0, 1))
     for record in records:  # one invocation, from step 0: nobody else trained it part-way
-        assert [(i["from_step"], i["to_step"]) for i in record["invocations"]] == [(0, 1500)]
+        assert [(i["from_step"], i["to_step"]) for i in record["invocations"]] == [(0, 750)]

@@ -51,7 +51,7 @@ def test_eight_runs_through_submitits_local_executor_record_each_run_once(tmp_pa
 @pytest.mark.end_to_end
 def test_a_job_preempted_part_way_requeues_and_ends_where_an_uninterrupted_run_ends(tmp_path):
     suite_path = tmp_path / "long.toml"
-    suite_path.write_text(TINY_SUITE.replace("steps = 12", "steps = 3000").replace("seeds = 2", "seeds = 1")
+    suite_path.write_text(TINY_SUITE.replace("steps = 12", "steps = 1500").replace("seeds = 2", "seeds = 1")
                           .replace("checkpoint_every_steps = 4", "checkpoint_every_steps = 100")
                           .replace("log_every_steps = 4", "log_every_steps = 100"))
     suite = load_suite(str(suite_path))

@@ -112,7 +112,7 @@ def _records_by_id(folder: Path) -> dict:
 @pytest.mark.end_to_end
 def test_sigkill_part_way_then_rerun_loses_and_duplicates_nothing(tmp_path):
     suite = tmp_path / "killme.toml"
-    suite.write_text(TINY_SUITE.replace("steps = 12", "steps = 400")
+    suite.write_text(TINY_SUITE.replace("steps = 12", "steps = 200")
                      .replace("checkpoint_every_steps = 4", "checkpoint_every_steps = 40"))
     command = [sys.executable, "-m", "gan_bench", "run", str(suite), "--device", "cpu",
                "--threads", "1"]
