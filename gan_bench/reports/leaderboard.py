@@ -24,7 +24,7 @@ from gan_bench.reports.learning_curve import (
     TREND_BLOCKS,
     curve_tables,
 )
-from gan_bench.reports.metric_glossary import legend
+from gan_bench.reports.metric_glossary import STDERR_OF, legend
 from gan_bench.runs.evaluations import runs_with_evaluations
 from gan_bench.storage.atomic_files import atomic_write_bytes
 from gan_bench.storage.safe_paths import inside
@@ -189,8 +189,9 @@ def value_cells(table: pd.DataFrame, name: str) -> list[str]:
             cells.append(published_cell(row[f"{name}_mean"], table.get(f"{name}_stderr", missing)[index],
                                         table.get("trials", missing)[index]))
         else:
+            stderr = row.get(f"{STDERR_OF[name]}_mean", math.nan) if name in STDERR_OF else math.nan
             cells.append(measured_cell(row[f"{name}_mean"], row[f"{name}_std"], row[f"{name}_count"],
-                                       row["runs"], row["stalled"], row["diverged"]))
+                                       row["runs"], row["stalled"], row["diverged"], stderr))
     return cells
 
 
@@ -233,7 +234,10 @@ def write_leaderboard(results_dir: Path, published=(), headline_metrics=()) -> p
 def _introduction(which: str) -> str:
     return (f"One row per model and dataset, {which}. Measured cells: mean ± std over seeds of the "
             "finished runs, then [the 95% Student-t interval for the mean] where at least "
-            f"{INTERVAL_MIN_RUNS} seeds finished; a cell from fewer runs than the row's says how many "
+            f"{INTERVAL_MIN_RUNS} seeds finished; a single run's value of a metric that records its "
+            "standard error over its evaluation samples (Parzen's over the test images, the JSD's "
+            "bootstrap) is that value ± its s.e. [the 95% normal interval], which leaves out the "
+            "spread between seeds; a cell from fewer runs than the row's says how many "
             "and why ('(1 of 3 runs; 2 stalled)': stalled and diverged runs are counted, not averaged; "
             "runs.csv has each run's numbers). Published cells: the paper's number ± its standard error "
             "(s.e.), not measured here. Rows of kind `reference` are calibration rows, not models. "

@@ -63,14 +63,26 @@ def t_interval(mean: float, std: float, count: int) -> tuple[float, float]:
     return stats.t.interval(INTERVAL_LEVEL, count - 1, loc=mean, scale=std / math.sqrt(count))
 
 
+def normal_interval(value: float, stderr: float) -> tuple[float, float]:
+    """The 95% normal interval ``value ± 1.96 stderr``."""
+    return stats.norm.interval(INTERVAL_LEVEL, loc=value, scale=stderr)
+
+
 def measured_cell(mean: float, std: float, count: float, runs: int, stalled: int = 0,
-                  diverged: int = 0) -> str:
+                  diverged: int = 0, stderr: float = math.nan) -> str:
     """``mean ± std [95% interval]`` over the ``count`` finished runs that have the value, saying
-    so where that is fewer than the row's ``runs``: '191 (1 of 3 runs; 2 stalled)'."""
+    so where that is fewer than the row's ``runs``: '191 (1 of 3 runs; 2 stalled)'. A single run's
+    value with its own standard error over its evaluation samples (``stderr``: Parzen's over the
+    test images, the JSD's bootstrap) is ``value ± s.e. (s.e.) [95% normal interval]``: an
+    interval that leaves out the spread between seeds, named by its kind."""
     if pd.isna(mean):
         return "n/a"
     count = 0 if pd.isna(count) else int(count)
-    if pd.isna(std) or not math.isfinite(mean) or not math.isfinite(std):
+    if count == 1 and math.isfinite(mean) and not pd.isna(stderr) and math.isfinite(stderr) and stderr > 0:
+        shown_value, shown_stderr, decimals = mean_and_spread(mean, stderr)
+        low, high = normal_interval(mean, stderr)
+        text = f"{shown_value} ± {shown_stderr} (s.e.) [{low:.{decimals}f}, {high:.{decimals}f}]"
+    elif pd.isna(std) or not math.isfinite(mean) or not math.isfinite(std):
         text = number(mean)
     elif std == 0:
         text = f"{number(mean)} ± 0"

@@ -10,6 +10,9 @@ NEAR_ONE = "nearer 1 is better (real images: 1)"
 NEAR_HALF = "nearer 0.5 is better (indistinguishable from real: 0.5)"
 NO_DIRECTION = "no better or worse: context"
 
+# metric -> the run's own standard error of it over its evaluation samples, recorded beside it
+STDERR_OF = {"parzen_ll_nats": "parzen_stderr_nats", "jsd_nats": "jsd_stderr_nats"}
+
 # column -> (direction, meaning in one line)
 GLOSSARY: dict[str, tuple[str, str]] = {
     # the GAN paper's Parzen protocol (gan_bench/metrics/parzen.py)

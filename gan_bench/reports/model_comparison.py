@@ -25,11 +25,10 @@ import pandas as pd
 from scipy import stats
 
 from gan_bench.errors import GanBenchError
+from gan_bench.reports.metric_glossary import STDERR_OF
 
 MIN_SEEDS = 3
 CONFIDENCE = 0.95
-# metric -> the run's own standard error of it over the evaluation samples
-STDERR_OF = {"parzen_ll_nats": "parzen_stderr_nats", "jsd_nats": "jsd_stderr_nats"}
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,25 @@ def test_a_metric_scored_on_some_runs_says_on_how_many(tmp_path):
     assert "12.5 (1 of 3 runs; 2 not scored)" in row and "8 ± 0 " in row and "8 ± 0 (" not in row
 
 
+def test_a_single_runs_parzen_gets_the_interval_of_its_own_standard_error(tmp_path):
+    """One run finished of three: no seeds to take an interval over, so its Parzen value gets the
+    normal interval of its standard error over the test images, named as such; the row with 3
+    runs keeps the t-interval over seeds."""
+    def parzen_run(model, seed, nats, stderr, status="finished"):
+        run = record(model, seed, status=status)
+        run["metrics"].update(parzen_ll_nats=nats, parzen_stderr_nats=stderr)
+        return run
+
+    for r in [parzen_run("gan", 0, 191.04, 2.3), parzen_run("gan", 1, -374.0, 1.0, "stalled"),
+              *(parzen_run("vae", seed, nats, 2.4) for seed, nats in enumerate([195.0, 198.0, 200.7]))]:
+        append_record(tmp_path, r)
+    write_leaderboard(tmp_path, headline_metrics=["parzen_ll_nats"])
+    rows = {line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")]
+            for line in (tmp_path / "leaderboard.md").read_text().splitlines() if line.startswith("| ")}
+    assert "191.0 ± 2.3 (s.e.) [186.5, 195.5] (1 of 2 runs; 1 stalled)" in rows["gan"]
+    assert any(cell.startswith("197.9 ± 2.9 [") and "s.e." not in cell for cell in rows["vae"])
+
+
 def test_stalled_runs_are_counted_and_not_averaged(tmp_path):
     stalled = record("gan", 2, modes=1, kl=2.0)
     stalled.update(status="stalled", stalled_at_step=8)

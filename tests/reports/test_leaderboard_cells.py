@@ -9,6 +9,7 @@ from gan_bench.reports.leaderboard_cells import (
     interval_cell,
     mean_and_spread,
     measured_cell,
+    normal_interval,
     number,
     published_cell,
     t_interval,
@@ -66,6 +67,15 @@ def test_the_interval_is_shown_from_3_seeds_on():
     assert "[" not in measured_cell(7.5, 0.71, 2, runs=2)
     low, high = t_interval(197.9, 2.4, 3)
     assert measured_cell(197.9, 2.4, 3, runs=3) == f"197.9 ± 2.4 [{low:.1f}, {high:.1f}]"
+
+
+def test_a_single_runs_own_standard_error_gives_a_normal_interval_that_covers_95_percent():
+    values = np.random.default_rng(0).normal(5.0, 2.0, size=4000)
+    low, high = normal_interval(values, 2.0)
+    assert np.mean((low <= 5.0) & (5.0 <= high)) == pytest.approx(0.95, abs=0.015)
+    assert measured_cell(191.04, math.nan, 1, runs=1, stderr=2.3) == "191.0 ± 2.3 (s.e.) [186.5, 195.5]"
+    # from 3 seeds on, the interval is over seeds, whatever a run's own error
+    assert "s.e." not in measured_cell(197.9, 2.4, 3, runs=3, stderr=2.0)
 
 
 def test_a_published_standard_error_is_named_as_one():
