@@ -45,7 +45,6 @@ def interval_cell(value: float, low: float, high: float, signed: bool = False) -
     """``value [low, high]`` written to the precision of the interval's half-width, as
     mean_and_spread writes a mean to its spread's, but to no more than the value's significant
     figures: '5.23 [4.41, 6.02]', '8.000 [7.999, 8.000]'; ``signed``: '+1.23 [+0.31, +2.00]'."""
-    sign = "+" if signed else ""
     half_width = (high - low) / 2
     if not all(math.isfinite(x) for x in (value, low, high)) or half_width <= 0:
         def text(x):
@@ -55,7 +54,15 @@ def interval_cell(value: float, low: float, high: float, signed: bool = False) -
     largest = max(abs(value), abs(low), abs(high))
     if largest > 0:  # a band far narrower than the value: the value's significant figures at most
         decimals = min(decimals, max(0, SIGNIFICANT - 1 - math.floor(math.log10(largest))))
-    return f"{value:{sign}.{decimals}f} [{low:{sign}.{decimals}f}, {high:{sign}.{decimals}f}]"
+    return (f"{fixed(value, decimals, signed)} "
+            f"[{fixed(low, decimals, signed)}, {fixed(high, decimals, signed)}]")
+
+
+def fixed(value: float, decimals: int, signed: bool = False) -> str:
+    """``value`` to ``decimals`` places, '+' before a positive one with ``signed``; a value that
+    rounds to zero has no sign ('0.00', never '-0.00')."""
+    text = f"{value:{'+' if signed else ''}.{decimals}f}"
+    return text.lstrip("+-") if float(text) == 0 else text
 
 
 def t_interval(mean: float, std: float, count: int) -> tuple[float, float]:
@@ -81,7 +88,7 @@ def measured_cell(mean: float, std: float, count: float, runs: int, stalled: int
     if count == 1 and math.isfinite(mean) and not pd.isna(stderr) and math.isfinite(stderr) and stderr > 0:
         shown_value, shown_stderr, decimals = mean_and_spread(mean, stderr)
         low, high = normal_interval(mean, stderr)
-        text = f"{shown_value} ± {shown_stderr} (s.e.) [{low:.{decimals}f}, {high:.{decimals}f}]"
+        text = f"{shown_value} ± {shown_stderr} (s.e.) [{fixed(low, decimals)}, {fixed(high, decimals)}]"
     elif pd.isna(std) or not math.isfinite(mean) or not math.isfinite(std):
         text = number(mean)
     elif std == 0:
@@ -91,7 +98,7 @@ def measured_cell(mean: float, std: float, count: float, runs: int, stalled: int
         text = f"{shown_mean} ± {shown_std}"
         if count >= INTERVAL_MIN_RUNS:
             low, high = t_interval(mean, std, count)
-            text += f" [{low:.{decimals}f}, {high:.{decimals}f}]"
+            text += f" [{fixed(low, decimals)}, {fixed(high, decimals)}]"
     if count >= runs:
         return text
     not_scored = runs - count - stalled - diverged

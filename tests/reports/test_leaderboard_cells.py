@@ -43,6 +43,13 @@ def test_an_interval_cell_has_no_exponent_and_keeps_the_half_widths_two_figures(
     assert abs((high - low) / 2 - half_width) <= step * (1 + 1e-9)
 
 
+def test_a_number_that_rounds_to_zero_has_no_sign():
+    assert interval_cell(0.0001, -0.00004, 0.039, signed=True) == "0.000 [0.000, +0.039]"
+    assert interval_cell(-0.01, -4.7, 4.5) == "0.0 [-4.7, 4.5]"
+    assert t_interval(0.9917, 0.4, 3)[0] == pytest.approx(-0.002, abs=0.001)
+    assert measured_cell(0.9917, 0.4, 3, runs=3) == "0.99 ± 0.40 [0.00, 1.99]"
+
+
 def test_an_interval_cell_signs_differences_and_writes_a_point_band_plainly():
     assert interval_cell(1.234, 0.31, 2.0, signed=True) == "+1.23 [+0.31, +2.00]"
     assert interval_cell(-0.5, -1.234, 0.2, signed=True) == "-0.50 [-1.23, +0.20]"
