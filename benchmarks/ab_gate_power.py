@@ -109,6 +109,7 @@ def main() -> None:
     if git("status", "--porcelain", "--untracked-files=no"):
         raise SystemExit("commit first: the base of the experiment is HEAD")
     base = git("rev-parse", "HEAD")
+    args.out = args.out.resolve()  # the gate runs in other folders: its --history must not be relative
     args.out.mkdir(parents=True, exist_ok=True)
     log = args.out / "runs.jsonl"
     done = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
