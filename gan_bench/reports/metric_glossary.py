@@ -11,7 +11,8 @@ NEAR_HALF = "nearer 0.5 is better (indistinguishable from real: 0.5)"
 NO_DIRECTION = "no better or worse: context"
 
 # metric -> the run's own standard error of it over its evaluation samples, recorded beside it
-STDERR_OF = {"parzen_ll_nats": "parzen_stderr_nats", "jsd_nats": "jsd_stderr_nats"}
+STDERR_OF = {"parzen_ll_nats": "parzen_stderr_nats", "jsd_nats": "jsd_stderr_nats",
+             "domain_fid": "domain_fid_stderr"}
 
 # column -> (direction, meaning in one line)
 GLOSSARY: dict[str, tuple[str, str]] = {
@@ -33,6 +34,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "stacked_modes_covered": (HIGHER, "Stacked MNIST digit triples among the samples (of 1000)"),
     "stacked_mode_kl_nats": (LOWER, "KL(sample triple frequencies || uniform), nats"),
     "domain_fid": (LOWER, "FID on the MNIST classifier's features (not comparable with published FIDs)"),
+    "domain_fid_stderr": (NO_DIRECTION, "bootstrap standard error of domain_fid over the generated samples"),
     # sharpness (gan_bench/metrics/sharpness.py)
     "laplacian_var_ratio": (NEAR_ONE, "variance of the Laplacian over the real images' (< 1: blurrier)"),
     "high_freq_share_ratio": (NEAR_ONE, "spectral energy above half Nyquist over the real images' "

@@ -53,7 +53,7 @@ def runs(digits, tmp_path_factory):
 
             patch.setattr(torch_fidelity.utils, "get_featuresdict_from_dataset", counting)
             distances[label] = domain_fid.domain_frechet_distance(samples, digits.real, name,
-                                                                  cache_root=cache)
+                                                                  cache_root=cache)["domain_fid"]
     return SimpleNamespace(distances=distances, extracted=extracted, cache=cache, name=name)
 
 
@@ -108,8 +108,9 @@ def test_cache_name_holds_dataset_split_count_extractor_and_classifier_hash(monk
 @pytest.mark.network
 def test_registered_metric_compares_with_the_10000_test_digits(monkeypatch, digits):
     calls = []
-    monkeypatch.setattr(domain_fid, "domain_frechet_distance", lambda *args: calls.append(args) or 1.5)
-    assert lookup.get_metric("domain_fid")(Mnist(), digits.samples) == {"domain_fid": 1.5}
+    found = {"domain_fid": 1.5, "domain_fid_stderr": 0.1}
+    monkeypatch.setattr(domain_fid, "domain_frechet_distance", lambda *args: calls.append(args) or found)
+    assert lookup.get_metric("domain_fid")(Mnist(), digits.samples) == found
     samples, real, name, device = calls[0]
     assert samples is digits.samples and real.shape == (10_000, 1, 28, 28)
     assert name == domain_fid.domain_cache_name(10_000) and device == torch.device("cpu")
@@ -152,7 +153,7 @@ def test_no_file_in_torch_fidelitys_cache_is_ever_unpickled(digits, tmp_path, mo
     prefix = f"{domain_fid.domain_cache_name(N_EACH)}-{domain_fid.FEATURE_EXTRACTOR}"
     for kind in ("features", "stat-fid"):
         torch.save(RunsCodeWhenUnpickled(marker), planted / f"{prefix}-{kind}-{domain_fid.FEATURE_LAYER}.pt")
-    distance = domain_fid.domain_fid_for_dataset(Mnist(), digits.samples, real_count=N_EACH)
+    distance = domain_fid.domain_fid_for_dataset(Mnist(), digits.samples, real_count=N_EACH)["domain_fid"]
     assert not marker.exists()
     assert abs(distance) < 1e-6  # the real set is the first 500 test digits, digits.samples too
 

@@ -100,6 +100,16 @@ def test_a_single_runs_parzen_gets_the_interval_of_its_own_standard_error(tmp_pa
     assert any(cell.startswith("197.9 ± 2.9 [") and "s.e." not in cell for cell in rows["vae"])
 
 
+def test_a_single_runs_domain_fid_gets_the_interval_of_its_bootstrap_standard_error(tmp_path):
+    run = record("gan", 0)
+    run["metrics"].update(domain_fid=9.765, domain_fid_stderr=0.21)
+    append_record(tmp_path, run)
+    write_leaderboard(tmp_path, headline_metrics=["domain_fid"])
+    row = next(line for line in (tmp_path / "leaderboard.md").read_text().splitlines()
+               if line.startswith("| gan"))
+    assert "9.77 ± 0.21 (s.e.) [9.35, 10.18]" in [cell.strip() for cell in row.split("|")]
+
+
 def test_stalled_runs_are_counted_and_not_averaged(tmp_path):
     stalled = record("gan", 2, modes=1, kl=2.0)
     stalled.update(status="stalled", stalled_at_step=8)
