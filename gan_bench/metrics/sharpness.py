@@ -5,8 +5,11 @@ real test images (real = 1.0, blurrier < 1):
 - the variance of the Laplacian (4-neighbour kernel, no padding): edges make it large;
 - the share of spectral energy above a radial frequency cutoff (``cutoff_cycles_per_pixel``,
   0.25 by default, half the Nyquist frequency) in the 2-D power spectrum of the mean-removed image.
-Images are (N, C, H, W) floats in [0, 1]; channels are averaged to gray first.
+Images are (N, C, H, W) floats in [0, 1]; channels are averaged to gray first. Each ratio comes
+with its standard error over the samples, so that a single run's value has an interval.
 """
+
+import math
 
 import torch
 import torch.nn.functional as F
@@ -47,13 +50,19 @@ def high_frequency_share(images: torch.Tensor,
 
 
 def sharpness_ratios(samples: torch.Tensor, real: torch.Tensor) -> dict[str, float]:
-    """Each measure's mean over ``samples`` divided by its mean over ``real`` images."""
-    return {
-        "laplacian_var_ratio": float(laplacian_variance(samples).mean()
-                                     / laplacian_variance(real).mean()),
-        "high_freq_share_ratio": float(high_frequency_share(samples).mean()
-                                       / high_frequency_share(real).mean()),
-    }
+    """Each measure's mean over ``samples`` divided by its mean over ``real`` images, and the
+    standard error of that ratio over the samples (``<ratio>_stderr``: the standard error of the
+    samples' mean over the real mean, which is held fixed as every row's common denominator)."""
+    from scipy.stats import sem
+
+    ratios = {}
+    for key, measure in (("laplacian_var_ratio", laplacian_variance),
+                         ("high_freq_share_ratio", high_frequency_share)):
+        per_sample, real_mean = measure(samples), float(measure(real).mean())
+        ratios[key] = float(per_sample.mean()) / real_mean
+        stderr = float(sem(per_sample.numpy())) if len(per_sample) > 1 else math.nan
+        ratios[f"{key}_stderr"] = stderr / real_mean
+    return ratios
 
 
 def sharpness_metric(dataset, samples: torch.Tensor) -> dict[str, float]:

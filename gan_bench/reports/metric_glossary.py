@@ -12,7 +12,8 @@ NO_DIRECTION = "no better or worse: context"
 
 # metric -> the run's own standard error of it over its evaluation samples, recorded beside it
 STDERR_OF = {"parzen_ll_nats": "parzen_stderr_nats", "jsd_nats": "jsd_stderr_nats",
-             "domain_fid": "domain_fid_stderr"}
+             "domain_fid": "domain_fid_stderr", "laplacian_var_ratio": "laplacian_var_ratio_stderr",
+             "high_freq_share_ratio": "high_freq_share_ratio_stderr"}
 
 # column -> (direction, meaning in one line)
 GLOSSARY: dict[str, tuple[str, str]] = {
@@ -39,6 +40,9 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "laplacian_var_ratio": (NEAR_ONE, "variance of the Laplacian over the real images' (< 1: blurrier)"),
     "high_freq_share_ratio": (NEAR_ONE, "spectral energy above half Nyquist over the real images' "
                                         "(< 1: blurrier)"),
+    "laplacian_var_ratio_stderr": (NO_DIRECTION, "standard error of laplacian_var_ratio over the samples"),
+    "high_freq_share_ratio_stderr": (NO_DIRECTION, "standard error of high_freq_share_ratio over the "
+                                                   "samples"),
     # Inception features, torch-fidelity (gan_bench/metrics/fid.py)
     "fid": (LOWER, "Fréchet Inception Distance to the MNIST test images"),
     "fid_precision": (HIGHER, "share of samples inside the real images' feature manifold"),

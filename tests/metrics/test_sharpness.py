@@ -11,9 +11,9 @@ from gan_bench.metrics.sharpness import (
 )
 
 
-def strokes(n: int = 16) -> torch.Tensor:
+def strokes(n: int = 16, seed: int = 0) -> torch.Tensor:
     """Synthetic 'digits': random bright strokes on black, (n, 1, 28, 28) in [0, 1]."""
-    generator = torch.Generator().manual_seed(0)
+    generator = torch.Generator().manual_seed(seed)
     images = torch.zeros(n, 1, 28, 28)
     for i in range(n):
         rows = torch.randint(4, 24, (2,), generator=generator)
@@ -25,15 +25,26 @@ def strokes(n: int = 16) -> torch.Tensor:
 
 def test_real_against_itself_is_one():
     images = strokes()
-    assert sharpness_ratios(images, images) == pytest.approx(
-        {"laplacian_var_ratio": 1.0, "high_freq_share_ratio": 1.0})
+    ratios = sharpness_ratios(images, images)
+    assert (ratios["laplacian_var_ratio"], ratios["high_freq_share_ratio"]) == pytest.approx((1.0, 1.0))
+
+
+def test_the_standard_error_matches_the_spread_of_the_ratio_over_independent_sets():
+    """40 sets of 50 images: the ratios' spread over the sets against each set's own standard error."""
+    images = strokes(2000, seed=1)
+    real = strokes(500, seed=2)
+    sets = [sharpness_ratios(gaussian_blur(images[i:i + 50], 5, 1.0), real) for i in range(0, 2000, 50)]
+    for key in ("laplacian_var_ratio", "high_freq_share_ratio"):
+        spread = torch.tensor([ratios[key] for ratios in sets]).std().item()
+        stderr = torch.tensor([ratios[f"{key}_stderr"] for ratios in sets]).mean().item()
+        assert 0.75 < stderr / spread < 1.33, (key, stderr, spread)
 
 
 def test_blur_lowers_both_ratios_and_more_blur_lowers_them_more():
     images = strokes()
     mild = sharpness_ratios(gaussian_blur(images, 5, 1.0), images)
     strong = sharpness_ratios(gaussian_blur(images, 9, 2.0), images)
-    for key in mild:
+    for key in ("laplacian_var_ratio", "high_freq_share_ratio"):
         assert strong[key] < mild[key] < 0.8, key
 
 
