@@ -78,6 +78,8 @@ def cmd_evaluate(args) -> None:
     from gan_bench.storage.writable_folder import require_writable_folder
 
     suite = load_suite(args.suite)
+    if args.rescore and not args.metrics:  # not every evaluation metric again by accident (FID: hours)
+        raise GanBenchError("--rescore scores the metrics it is given again; name them with --metrics")
     metrics = args.metrics.split(",") if args.metrics else list(suite.meta.evaluation_metrics)
     if not metrics:
         raise GanBenchError(f"suite {suite.name!r} lists no evaluation_metrics; name some with --metrics")
@@ -93,7 +95,7 @@ def cmd_evaluate(args) -> None:
     device = resolve_device(args.device)
     set_threads(args.threads)
     evaluated = evaluate_runs(expand_run_specs(suite, only=args.only, compile=args.compile), results_dir,
-                              device, metrics, log=_log)
+                              device, metrics, log=_log, rescore=args.rescore)
     write_reports(results_dir, suite.published, suite.meta.headline_metrics)
     print(f"{evaluated} runs evaluated; leaderboard: {results_dir / 'leaderboard.md'}")
 
@@ -136,6 +138,10 @@ def add_commands(commands) -> None:
         "score a suite's recorded runs on more metrics, from their final checkpoints")
     evaluate.add_argument("--metrics", default=None, metavar="NAME[,NAME...]",
                           help="metrics to score (default: the suite's evaluation_metrics)")
+    evaluate.add_argument("--rescore", action="store_true",
+                          help="score the --metrics again where a run already has them (after a "
+                               "metric's code changed): the new evaluation is appended and "
+                               "supersedes the older in the reports")
     status = suite_command(
         commands, "status", cmd_status, "where each run of a suite stands and the training hours "
         "left, from its records and checkpoints", computes=False)

@@ -5,7 +5,9 @@ a suite whose runs are already recorded scores those runs from their final check
 retraining them. The samples are the run's own evaluation samples drawn again
 (:meth:`RunSpec.eval_samples`), so an evaluation scores exactly the samples the run's recorded metrics
 scored. Each (run, metric) is one line of evaluations.jsonl carrying its own provenance (command,
-commit, hardware, libraries, seconds); the leaderboard merges them into the run's row.
+commit, hardware, libraries, seconds); the leaderboard merges them into the run's row. A metric
+scored again (``gan-bench evaluate --rescore``, after its code changed) adds a line numbered by
+``rescoring``; the older lines stay, and reports read the newest.
 
 A run whose final checkpoint is gone (checkpoints are not committed) is scored from the samples
 file it saved, where that file holds its whole evaluation set (a mixture run's points; an image
@@ -14,6 +16,7 @@ samples only; the record names the file (``samples_from``).
 """
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,10 +30,9 @@ from gan_bench.runs.run_specs import RunSpec
 from gan_bench.runtime.provenance import how_made
 from gan_bench.runtime.seeding import seed_everything
 from gan_bench.storage.checkpoint_compatibility import read_checkpoint
-from gan_bench.storage.records import EVALUATIONS_FILE, append_record, read_records
+from gan_bench.storage.records import EVALUATION_KEY, EVALUATIONS_FILE, append_record, read_records
 from gan_bench.storage.samples_io import read_run_samples, run_samples_path, save_samples
 
-EVALUATION_KEY = ("run_id", "metric")
 # runs whose final checkpoint holds a model worth scoring: a stalled run's samples show its failure
 SCORED_STATUSES = ("finished", "stalled")
 
@@ -56,12 +58,14 @@ def score(dataset, samples: torch.Tensor, metric_names: Iterable[str], model=Non
     return metrics
 
 
-def pending_evaluations(jobs: list[RunSpec], results_dir: Path,
-                        metric_names: Iterable[str]) -> list[tuple[RunSpec, list[str]]]:
+def pending_evaluations(jobs: list[RunSpec], results_dir: Path, metric_names: Iterable[str],
+                        rescore: bool = False) -> list[tuple[RunSpec, list[str]]]:
     """(job, metrics still to score) for each recorded, scored (finished or stalled) run that
-    lacks some of them."""
+    lacks some of them; with ``rescore``, every one of them (a metric whose code changed): the
+    new evaluation is appended, and supersedes the older in every report."""
     scored = {r["run_id"] for r in read_records(results_dir) if r["status"] in SCORED_STATUSES}
-    done = {(r["run_id"], r["metric"]) for r in read_records(results_dir, EVALUATIONS_FILE)}
+    done = set() if rescore else {(r["run_id"], r["metric"])
+                                  for r in read_records(results_dir, EVALUATIONS_FILE)}
     pending = []
     for job in jobs:
         missing = [m for m in metric_names if (job.run_id, m) not in done]
@@ -91,7 +95,9 @@ def evaluate_run(job: RunSpec, results_dir: Path, device: torch.device, metric_n
                  log: Callable[[str], None] = print) -> None:
     """Score ``metric_names`` on the run's evaluation samples, appending one record per metric
     as soon as it is scored (an interrupted evaluation keeps the metrics already done). A run
-    whose samples file is missing (recorded by code that did not save it) gets it written."""
+    whose samples file is missing (recorded by code that did not save it) gets it written. A
+    metric the run already has is scored again (``--rescore``): its record is numbered
+    (``rescoring``: 1 for the first scoring again), and it supersedes the older ones."""
     samples_file = run_samples_path(results_dir, job.run_id)
     saved = saved_evaluation_samples(job, results_dir, metric_names)
     if saved is not None:
@@ -104,6 +110,8 @@ def evaluate_run(job: RunSpec, results_dir: Path, device: torch.device, metric_n
             save_samples(samples_file, samples)
     provenance = {"n_samples": samples.shape[0], **source, **how_made(job.config(), device)}
     taken = metric_owners(results_dir, job.run_id)
+    earlier = Counter(r["metric"] for r in read_records(results_dir, EVALUATIONS_FILE)
+                      if r["run_id"] == job.run_id)
     for name in metric_names:
         started = time.perf_counter()
         metrics = score(dataset, samples, [name], model, taken)
@@ -111,6 +119,7 @@ def evaluate_run(job: RunSpec, results_dir: Path, device: torch.device, metric_n
         seconds = time.perf_counter() - started
         append_record(results_dir, {
             "run_id": job.run_id, "metric": name, "metrics": metrics, "eval_seconds": seconds,
+            **({"rescoring": earlier[name]} if earlier[name] else {}),
             **provenance, "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }, EVALUATIONS_FILE, EVALUATION_KEY)
         log(f"{job.run_id}: {name} in {seconds:.1f} s " + " ".join(
@@ -142,10 +151,11 @@ def metric_owners(results_dir: Path, run_id: str) -> dict[str, str]:
 
 
 def evaluate_runs(jobs: list[RunSpec], results_dir: Path, device: torch.device,
-                  metric_names: Iterable[str], log: Callable[[str], None] = print) -> int:
-    """Score every recorded, finished run among ``jobs`` on the metrics it still lacks; returns
-    how many runs were evaluated."""
-    pending = pending_evaluations(jobs, results_dir, list(metric_names))
+                  metric_names: Iterable[str], log: Callable[[str], None] = print,
+                  rescore: bool = False) -> int:
+    """Score every recorded, finished run among ``jobs`` on the metrics it still lacks (with
+    ``rescore``, on all of them again); returns how many runs were evaluated."""
+    pending = pending_evaluations(jobs, results_dir, list(metric_names), rescore)
     for job, missing in pending:
         evaluate_run(job, results_dir, device, missing, log)
     return len(pending)

@@ -20,7 +20,11 @@ RUNS_FILE = "runs.jsonl"
 LOCK_FILE = ".runs.lock"  # held while a record file is rewritten
 EVALUATIONS_FILE = "evaluations.jsonl"
 RUN_KEY = ("run_id",)
-KEYS = {RUNS_FILE: RUN_KEY, EVALUATIONS_FILE: ("run_id", "metric")}
+EVALUATION_KEY = ("run_id", "metric", "rescoring")
+KEYS = {RUNS_FILE: RUN_KEY, EVALUATIONS_FILE: EVALUATION_KEY}
+# key fields a record may lack, read as null: a metric's first evaluation of a run has no
+# "rescoring"; `gan-bench evaluate --rescore` numbers the later ones 1, 2, ...
+OPTIONAL_KEY_FIELDS = {"rescoring"}
 # The fields every reader of a record file relies on, and their types; a dict nests its fields.
 # Each record's ``metrics`` maps names to numbers, or null, "inf", "-inf" (see jsonable).
 SCHEMAS = {
@@ -60,16 +64,18 @@ def read_records(results_dir: Path, file_name: str = RUNS_FILE) -> list[dict]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise GanBenchError(f"{path}:{number}: corrupt record: {error}") from None
-        if not isinstance(record, dict) or any(field not in record for field in key):
+        if not isinstance(record, dict) or any(field not in record for field in key
+                                               if field not in OPTIONAL_KEY_FIELDS):
             raise GanBenchError(f"{path}:{number}: not a record (a JSON object with "
                                 f"{', '.join(key)}): {line[:80]}")
         problem = schema_problem(record, SCHEMAS.get(file_name, {}))
         if problem:
             raise GanBenchError(f"{path}:{number}: not a complete record: {problem}")
-        identity = json.dumps([record[field] for field in key])
+        identity = json.dumps([record.get(field) for field in key])
         if identity in seen:
             raise GanBenchError(f"{path}: lines {seen[identity]} and {number} both record "
-                                f"{', '.join(str(record[f]) for f in key)}; delete one of them")
+                                f"{', '.join(str(record[f]) for f in key if f in record)}; "
+                                "delete one of them")
         seen[identity] = number
         records.append(record)
     return records
@@ -111,10 +117,10 @@ def append_record(results_dir: Path, record: dict, file_name: str = RUNS_FILE,
         raise GanBenchError(f"not recording {', '.join(str(record.get(f)) for f in key)} in {path}: "
                             f"{problem}")
     line = json.dumps(jsonable(record), sort_keys=True, allow_nan=False)
-    identity = [record[field] for field in key]
+    identity = [record.get(field) for field in key]
     with exclusive_lock(inside(results_dir, LOCK_FILE)):
         existing = path.read_bytes() if path.exists() else b""
-        if any([r[field] for field in key] == identity for r in read_records(results_dir, file_name)):
+        if any([r.get(field) for field in key] == identity for r in read_records(results_dir, file_name)):
             return False
         if existing and not existing.endswith(b"\n"):
             existing += b"\n"

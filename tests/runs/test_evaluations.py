@@ -115,11 +115,34 @@ def test_evaluate_command_scores_recorded_runs_and_rejects_bad_requests(tmp_path
         (["--metrics", "no-such-metric"], "unknown metric"),
         (["--metrics", "modes"], "already scored"),
         ([], "no evaluation_metrics"),
+        (["--rescore"], "name them with --metrics"),
     ]:
         assert main(["evaluate", path, "--results", str(tmp_path / "results"), *argv]) == 2
         assert message in capsys.readouterr().err
     assert main(["evaluate", path, "--results", str(tmp_path / "empty"), "--metrics", "frechet_data"]) == 2
     assert "no runs recorded" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.end_to_end
+def test_rescore_appends_an_evaluation_that_supersedes_the_older(tmp_path, monkeypatch, capsys):
+    """A metric whose code changed: a plain evaluate keeps the recorded value; --rescore scores it
+    again, keeps both evaluations, and the newer is the one every report reads."""
+    suite = suite_file(tmp_path, "r", ["modes"])
+    results = run_suite(suite, tmp_path / "results", CPU, log=QUIET)
+    jobs = expand_run_specs(suite)
+    monkeypatch.setitem(registry.METRICS, "versioned", lambda dataset, samples: {"m_version": 1.0})
+    assert evaluate_runs(jobs, results, CPU, ["versioned"], log=QUIET) == 4
+    monkeypatch.setitem(registry.METRICS, "versioned", lambda dataset, samples: {"m_version": 2.0})
+    assert evaluate_runs(jobs, results, CPU, ["versioned"], log=QUIET) == 0
+    assert {r["metrics"]["m_version"] for r in runs_with_evaluations(results)} == {1.0}
+    capsys.readouterr()
+    assert main(["evaluate", str(suite.path), "--results", str(tmp_path / "results"),
+                 "--metrics", "versioned", "--rescore", "--device", "cpu"]) == 0
+    assert "4 runs evaluated" in capsys.readouterr().out
+    versions = [r["metrics"]["m_version"] for r in read_records(results, EVALUATIONS_FILE)]
+    assert versions == [1.0] * 4 + [2.0] * 4
+    assert {r["metrics"]["m_version"] for r in runs_with_evaluations(results)} == {2.0}
 
 
 def test_a_metric_in_both_lists_is_a_suite_error(tmp_path):

@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from gan_bench.errors import GanBenchError
-from gan_bench.storage.records import append_record, read_records
+from gan_bench.storage.records import EVALUATION_KEY, append_record, read_records
 from tests.conftest import run_record
 
 
@@ -59,6 +59,23 @@ def test_a_run_recorded_twice_is_refused_not_counted_twice(tmp_path):
     path.write_text(path.read_text() + path.read_text().splitlines()[0] + "\n")
     with pytest.raises(GanBenchError, match=r"lines 1 and 3 both record a; delete one of them"):
         read_records(tmp_path)
+
+
+def test_an_evaluation_scored_again_is_kept_beside_the_first_and_only_a_repeat_of_both_is_refused(tmp_path):
+    """A first evaluation has no "rescoring"; `evaluate --rescore` numbers the next ones. Each
+    number is recorded once for a (run, metric), as the first evaluation is."""
+    def evaluation(value, **rescoring):
+        return {"run_id": "a", "metric": "m", "metrics": {"m": value}, **rescoring}
+
+    assert append_record(tmp_path, evaluation(1.0), "evaluations.jsonl", EVALUATION_KEY)
+    assert not append_record(tmp_path, evaluation(9.0), "evaluations.jsonl", EVALUATION_KEY)
+    assert append_record(tmp_path, evaluation(2.0, rescoring=1), "evaluations.jsonl", EVALUATION_KEY)
+    assert not append_record(tmp_path, evaluation(9.0, rescoring=1), "evaluations.jsonl", EVALUATION_KEY)
+    assert [r["metrics"]["m"] for r in read_records(tmp_path, "evaluations.jsonl")] == [1.0, 2.0]
+    path = tmp_path / "evaluations.jsonl"
+    path.write_text(path.read_text() + path.read_text().splitlines()[1] + "\n")
+    with pytest.raises(GanBenchError, match=r"lines 2 and 3 both record a, m, 1; delete one of them"):
+        read_records(tmp_path, "evaluations.jsonl")
 
 
 @pytest.mark.parametrize("line", ["{}", "7", '"text"', '{"metrics": {}}'])
