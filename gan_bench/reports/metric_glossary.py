@@ -60,6 +60,11 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "fid_infinity": (LOWER, "FID extrapolated to infinitely many samples (Chong and Forsyth 2020)"),
     "fid_infinity_slope": (NO_DIRECTION, "slope of FID against 1/N in the FID-infinity fit"),
     "fid_infinity_n_max": (NO_DIRECTION, "largest sample count in the FID-infinity fit"),
+    "fid_infinity_n_min": (NO_DIRECTION, "smallest sample count in the FID-infinity fit (2.5 x the feature "
+                                         "dimension)"),
+    "fid_infinity_residual_rms": (NO_DIRECTION, "RMS residual of the FID-infinity fit: how well FID is "
+                                                "linear in 1/N"),
+    "fid_infinity_residual_max": (NO_DIRECTION, "largest residual of the FID-infinity fit"),
     # the GAN paper's theory on the 2-D mixtures (gan_bench/metrics/theory.py, game.py)
     "jsd_nats": (LOWER, "JSD(p_data || p_g), p_g by a kernel density of the samples (log 2 = disjoint)"),
     "jsd_stderr_nats": (NO_DIRECTION, "bootstrap standard error of jsd_nats"),

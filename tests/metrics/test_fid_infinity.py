@@ -4,6 +4,7 @@ import torch
 
 from gan_bench.errors import GanBenchError
 from gan_bench.metrics.fid_infinity import fid_by_sample_count, fid_infinity
+from gan_bench.reports.metric_glossary import GLOSSARY
 
 
 def features(n, seed, dim=8, shift=0.0):
@@ -29,6 +30,7 @@ def test_a_shifted_distribution_extrapolates_to_its_true_distance():
     result = fid_infinity(features(10000, 1, shift=0.5), features(20000, 0))
     assert result["fid_infinity"] == pytest.approx(2.0, abs=0.1)
     assert result["fid_at_2000"] > result["fid_infinity"]
+    assert set(result) <= set(GLOSSARY)  # every value it records has a leaderboard legend
 
 
 @pytest.mark.slow
