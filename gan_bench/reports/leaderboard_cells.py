@@ -79,10 +79,9 @@ def measured_cell(mean: float, std: float, count: float, runs: int, stalled: int
                   diverged: int = 0, stderr: float = math.nan) -> str:
     """``mean ± std [95% interval]`` over the ``count`` finished runs that have the value, saying
     so where that is fewer than the row's ``runs``: '191 (1 of 3 runs; 2 stalled)'. A single run's
-    value with its own standard error over its evaluation samples (``stderr``: Parzen's over the
-    test images, the bootstrap's of the JSD and the domain FID, the sharpness ratios' over the
-    samples) is ``value ± s.e. (s.e.) [95% normal interval]``: an interval that leaves out the
-    spread between seeds, named by its kind."""
+    value with its own standard error over its evaluation samples (``stderr``, for the metrics of
+    ``metric_glossary.STDERR_OF``) is ``value ± s.e. (s.e.) [95% normal interval]``: an interval
+    that leaves out the spread between seeds, named by its kind."""
     if pd.isna(mean):
         return "n/a"
     count = 0 if pd.isna(count) else int(count)

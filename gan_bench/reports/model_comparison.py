@@ -8,9 +8,8 @@ depends on what the records hold:
 - a published row with a standard error over its trials (PacGAN's tables): Welch's t interval
   from the summaries (scipy.stats.ttest_ind_from_stats; std = s.e. x sqrt(trials));
 - fewer runs, for a metric whose runs record a standard error over their evaluation samples
-  (Parzen's over test images, the bootstrap's of the JSD and the domain FID, the sharpness ratios'
-  over the samples): a normal interval from those errors, which leaves out the spread between
-  seeds, and says so;
+  (``metric_glossary.STDERR_OF``): a normal interval from those errors, which leaves out the
+  spread between seeds, and says so;
 - else no interval, and the reason.
 
 Only finished runs count, as on the leaderboard; ``include_stalled`` adds the stalled ones (whose
