@@ -8,6 +8,7 @@ from gan_bench.metrics import (  # noqa: F401
     exact_ll,
     fid,
     fid_infinity,
+    fid_metric,
     frechet,
     game,
     modes,

@@ -31,7 +31,6 @@ from gan_bench.metrics import inception_weights
 from gan_bench.metrics.feature_extractor_names import INCEPTION_EXTRACTOR as FEATURE_EXTRACTOR
 from gan_bench.metrics.feature_extractor_names import INCEPTION_LAYER as FEATURE_LAYER
 from gan_bench.metrics.real_features_cache import cached_features
-from gan_bench.registry import register_metric
 
 if TYPE_CHECKING:  # torch-fidelity (and torchvision with it) is imported where it is used
     from torch_fidelity.feature_extractor_base import FeatureExtractorBase
@@ -92,6 +91,14 @@ def check_counts(n_samples: int, n_real: int, kid_subset_size: int) -> None:
         if count < kid_subset_size:
             raise GanBenchError(f"the KID subset size {kid_subset_size} exceeds the {count} {what}; "
                                 f"pass a smaller --kid-subset-size or more {what}")
+
+
+def warn_if_few_samples(n_samples: int) -> None:
+    """FewSamplesWarning below RECOMMENDED_SAMPLES samples."""
+    if n_samples < RECOMMENDED_SAMPLES:
+        warnings.warn(f"FID and KID on {n_samples} samples are biased; use at least "
+                      f"{RECOMMENDED_SAMPLES} to compare with published numbers (below 2048 the "
+                      f"covariance is rank-deficient)", FewSamplesWarning, stacklevel=3)
 
 
 def current_cuda_device(device: torch.device | str) -> AbstractContextManager:
@@ -178,10 +185,7 @@ def fid_kid_prc(samples: torch.Tensor, real: torch.Tensor, real_name: str,
     below RECOMMENDED_SAMPLES samples.
     """
     check_counts(samples.shape[0], real.shape[0], kid_subset_size)
-    if samples.shape[0] < RECOMMENDED_SAMPLES:
-        warnings.warn(f"FID and KID on {samples.shape[0]} samples are biased; use at least "
-                      f"{RECOMMENDED_SAMPLES} to compare with published numbers (below 2048 the "
-                      f"covariance is rank-deficient)", FewSamplesWarning, stacklevel=2)
+    warn_if_few_samples(samples.shape[0])
     extractor = inception_extractor(device)
     # the real side first: a refused cache file is reported before Inception reads the samples
     reference = real_features(real, real_name, extractor, FEATURE_LAYER, device, cache_root)
@@ -211,17 +215,3 @@ def fid_for_dataset(dataset, samples: torch.Tensor, real_count: int = MNIST_REAL
     real = mnist_real_images(dataset, real_count, "fid")
     name = real_cache_name(dataset.name, MNIST_REAL_SPLIT, real_count)
     return fid_kid_prc(samples, real, name, kid_subset_size, device)
-
-
-def fid_metric(dataset, samples: torch.Tensor) -> dict[str, float]:
-    """Registered as ``fid``: the float results; precision and recall prefixed so that they stay
-    apart from other metrics' keys in a run record's flat metrics dict; the sample counts beside
-    them (FID depends on them: gan_bench.metrics.fid_infinity)."""
-    result = fid_for_dataset(dataset, samples, device=samples.device)
-    return {KEY_FID: result[KEY_FID], KEY_KID_MEAN: result[KEY_KID_MEAN],
-            KEY_KID_STD: result[KEY_KID_STD], "fid_precision": result[KEY_PRECISION],
-            "fid_recall": result[KEY_RECALL], "fid_n_samples": result["n_samples"],
-            "fid_n_real": result["n_real"]}
-
-
-register_metric("fid", fid_metric, supports=has_mnist_test_images)

@@ -12,7 +12,8 @@ NO_DIRECTION = "no better or worse: context"
 
 # metric -> the run's own standard error of it over its evaluation samples, recorded beside it
 STDERR_OF = {"parzen_ll_nats": "parzen_stderr_nats", "jsd_nats": "jsd_stderr_nats",
-             "domain_fid": "domain_fid_stderr", "laplacian_var_ratio": "laplacian_var_ratio_stderr",
+             "fid": "fid_stderr", "domain_fid": "domain_fid_stderr",
+             "laplacian_var_ratio": "laplacian_var_ratio_stderr",
              "high_freq_share_ratio": "high_freq_share_ratio_stderr"}
 
 # column -> (direction, meaning in one line)
@@ -43,8 +44,11 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "laplacian_var_ratio_stderr": (NO_DIRECTION, "standard error of laplacian_var_ratio over the samples"),
     "high_freq_share_ratio_stderr": (NO_DIRECTION, "standard error of high_freq_share_ratio over the "
                                                    "samples"),
-    # Inception features, torch-fidelity (gan_bench/metrics/fid.py)
+    # Inception features, torch-fidelity (gan_bench/metrics/fid.py, fid_metric.py)
     "fid": (LOWER, "Fréchet Inception Distance to the MNIST test images"),
+    "fid_stderr": (NO_DIRECTION, "bootstrap standard error of fid over the generated samples"),
+    "fid_n_samples": (NO_DIRECTION, "samples fid used (FID falls with more: compare at equal counts)"),
+    "fid_n_real": (NO_DIRECTION, "real images fid used"),
     "fid_precision": (HIGHER, "share of samples inside the real images' feature manifold"),
     "fid_recall": (HIGHER, "share of real images inside the samples' feature manifold"),
     "kid_mean": (LOWER, "Kernel Inception Distance, mean over subsets"),

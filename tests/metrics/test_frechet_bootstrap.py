@@ -2,11 +2,12 @@
 standard deviation over independent draws of the generated set, with the reference held fixed."""
 
 import numpy as np
+import pytest
 import torch
-from torch_fidelity.metric_fid import fid_features_to_statistics
+from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
 
 from gan_bench.metrics.frechet import frechet_distance
-from gan_bench.metrics.frechet_bootstrap import frechet_bootstrap_stderr
+from gan_bench.metrics.frechet_bootstrap import frechet_bootstrap_stderr, frechet_to_reference, symmetric_root
 
 DIMENSIONS = 4
 
@@ -32,3 +33,17 @@ def test_shrinks_like_one_over_the_root_of_the_sample_count_and_repeats_with_its
     assert 2.2 < small / large < 4.0  # sqrt(9) = 3
     assert frechet_bootstrap_stderr(gaussian(500, seed=7), REFERENCE_STATISTICS) == small
     assert frechet_bootstrap_stderr(gaussian(500, seed=7), REFERENCE_STATISTICS, seed=1) != small
+
+
+@pytest.mark.parametrize("dimensions, n_generated, n_reference", [(4, 1000, 20_000), (64, 500, 3000),
+                                                                  (64, 3000, 40)])  # the last: S_r singular
+def test_a_replicates_distance_is_torch_fidelitys(dimensions, n_generated, n_reference):
+    rng = np.random.default_rng(dimensions + n_reference)
+    generated = torch.from_numpy(rng.normal(size=(n_generated, dimensions)) * 1.2 + 0.1)
+    reference = torch.from_numpy(rng.normal(size=(n_reference, dimensions))
+                                 @ rng.normal(size=(dimensions, dimensions)) * 0.3)
+    statistics, reference_statistics = (fid_features_to_statistics(f) for f in (generated, reference))
+    theirs = fid_statistics_to_metric(statistics, reference_statistics, verbose=False)[KEY_METRIC_FID]
+    root = symmetric_root(reference_statistics["sigma"])
+    ours = frechet_to_reference(statistics, reference_statistics, root)
+    assert ours == pytest.approx(theirs, rel=1e-8)
