@@ -10,7 +10,11 @@ from gan_bench.errors import GanBenchError
 
 def cmd_leaderboard(args) -> None:
     from gan_bench.reports.suite_reports import write_reports
-    from gan_bench.search.budget_report import is_searched, refresh_search_leaderboard
+    from gan_bench.search.budget_report import (
+        holds_unreported_search,
+        is_searched,
+        refresh_search_leaderboard,
+    )
     from gan_bench.storage.safe_paths import refuse_links_within
 
     folders = [args.results / args.suite] if args.suite else sorted(
@@ -20,6 +24,10 @@ def cmd_leaderboard(args) -> None:
                             + (f" for suite {args.suite!r}" if args.suite else ""))
     for folder in folders:
         refuse_links_within(folder)
+        if holds_unreported_search(folder):
+            raise GanBenchError(f"{folder} holds search trials but no search report (search.json): "
+                                "the search stopped before it reported; run the same `gan-bench search` "
+                                "command again to finish it and write its report and leaderboard")
     for folder in folders:
         # a searched suite's figure is the search's (a panel per trial would not read), and its
         # leaderboard.md its best configurations

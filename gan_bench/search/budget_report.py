@@ -220,6 +220,13 @@ def is_searched(results_dir: Path) -> bool:
     return read_settings(results_dir) is not None
 
 
+def holds_unreported_search(results_dir: Path) -> bool:
+    """Whether ``results_dir`` holds search trials but no search.json: a search stopped before
+    it reported, whose trials a plain leaderboard would list as models."""
+    return not is_searched(results_dir) and any("search" in record["config"]
+                                                for record in read_records(results_dir))
+
+
 def refresh_search_leaderboard(results_dir: Path) -> None:
     """Rebuild leaderboard.md of a searched suite (gan_bench.search.budget_report.is_searched)
     from its records."""

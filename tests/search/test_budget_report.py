@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 
+from gan_bench.cli import main
 from gan_bench.search.budget_report import is_searched, refresh_search_leaderboard, write_budget_report
 from gan_bench.search.expected_max import expected_max_curve
 from gan_bench.search.search_loop import SearchOptions
@@ -78,3 +79,14 @@ def test_the_leaderboard_of_a_searched_suite_is_rebuilt_from_its_records(searche
     refresh_search_leaderboard(searched_results)
     board = (searched_results / "leaderboard.md").read_text()
     assert "| strong  | 3 of 3   | 0 (seed 0)" in board and "learning_rate=1" in board
+
+
+def test_the_leaderboard_of_a_search_stopped_before_it_reported_is_refused_not_listed_by_trial(
+        searched_results, capsys):
+    """Before, ``gan-bench leaderboard`` wrote a plain leaderboard with each trial as a model."""
+    assert main(["leaderboard", "synthetic", "--results", str(searched_results.parent)]) == 2
+    assert "holds search trials but no search report" in capsys.readouterr().err
+    assert not (searched_results / "leaderboard.md").exists()
+    write_budget_report(searched_results, SearchOptions(trials=3, rerun_seeds=2))
+    assert main(["leaderboard", "synthetic", "--results", str(searched_results.parent)]) == 0
+    assert "(searched)" in (searched_results / "leaderboard.md").read_text()
